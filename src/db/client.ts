@@ -1,0 +1,100 @@
+// createDatabase(url): one Drizzle `Db` over either driver. A postgres:// URL gets a node-postgres pool; anything
+// else is a PGlite data directory (`memory://` for a throwaway in-memory one).
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+import { acquireDirectoryLock } from './lock.js';
+
+export type Schema = typeof schema;
+/** What repositories take: a database or a transaction of either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** Rows of a raw `db.execute()`: both drivers answer `{ rows }`, which the shared Db type cannot name. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Runs a trivial query: for readiness checks. */
+  ping(): Promise<void>;
+  /** Applies the pending migrations in `folder` (drizzle's migrator), one migrating process at a time. */
+  migrate(folder: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  poolSize?: number;
+  /** PGlite only: start from a copy of this data directory dump (tests restore a migrated template). */
+  loadDataDir?: Blob;
+}
+
+const MIGRATION_LOCK_KEY = 727_001; // any constant shared by every instance of this service
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export async function createDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
+  if (isPostgresUrl(url)) return createPostgres(url, options.poolSize ?? 10);
+  return createPglite(url, options.loadDataDir);
+}
+
+async function createPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+  // An idle client whose server went away emits 'error'; without a listener that would crash the process.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    migrate: async (migrationsFolder) => {
+      // Several instances may start at once with MIGRATE_ON_START: a session advisory lock serialises them.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        try {
+          await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function createPglite(location: string, loadDataDir?: Blob): Promise<Database> {
+  const inMemory = location === 'memory://' || location.startsWith('memory://');
+  const release = inMemory ? undefined : await acquireDirectoryLock(location);
+  try {
+    const client = await PGlite.create(inMemory ? undefined : location, loadDataDir ? { loadDataDir } : {});
+    const db = drizzlePglite(client, { schema });
+    return {
+      db,
+      kind: 'pglite',
+      ping: async () => {
+        await client.query('select 1');
+      },
+      migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder }),
+      close: async () => {
+        await client.close();
+        release?.();
+      },
+    };
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+}

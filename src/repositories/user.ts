@@ -1,0 +1,68 @@
+// UserRepository: the generic repository plus what users need: case-insensitive e-mail lookup, password hashing
+// on create/update, authentication (with a rehash of legacy or weak hashes on success).
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { users, type User } from '../db/schema.js';
+import { hashPassword, OWASP_ARGON2, verifyPassword, type Argon2Params } from '../core/security.js';
+import type { UserCreate, UserUpdate } from '../schemas/user.js';
+import { Repository } from './base.js';
+
+/** Lower-cases the domain (case-insensitive by RFC 5321) and trims; the local part keeps its spelling. */
+export function normalizeEmail(email: string): string {
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
+}
+
+export class UserRepository extends Repository<typeof users, UserCreate, UserUpdate> {
+  constructor(
+    db: Db,
+    private readonly argon2: Argon2Params = OWASP_ARGON2,
+  ) {
+    super(db, users);
+  }
+
+  protected override async toInsertValues({ password, email, ...rest }: UserCreate): Promise<typeof users.$inferInsert> {
+    return { ...rest, email: normalizeEmail(email), hashed_password: await hashPassword(password, this.argon2) };
+  }
+
+  protected override async toUpdateValues({ password, email, ...rest }: Partial<UserUpdate>) {
+    return {
+      ...rest,
+      ...(email !== undefined && { email: normalizeEmail(email) }),
+      ...(password !== undefined && { hashed_password: await hashPassword(password, this.argon2) }),
+    };
+  }
+
+  /** Case-insensitive; `lower(email) = lower($1)` is served by the unique index on lower(email). */
+  async getByEmail(email: string): Promise<User | undefined> {
+    const statement = this.prepared('by_email', () =>
+      this.db
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, sql`lower(${sql.placeholder('email')})`))
+        .limit(1)
+        .prepare('users_by_email'),
+    );
+    const [row] = await statement.execute({ email: email.trim() });
+    return row;
+  }
+
+  /** The user whose password this is, or undefined. A legacy or weaker hash is replaced after a successful check. */
+  async authenticate(email: string, password: string): Promise<User | undefined> {
+    const user = await this.getByEmail(email);
+    if (!user) return undefined;
+    const { valid, needsRehash } = await verifyPassword(password, user.hashed_password, this.argon2);
+    if (!valid) return undefined;
+    if (!needsRehash) return user;
+    return (await this.update(user, { password })) ?? user;
+  }
+
+  isActive(user: User): boolean {
+    return user.is_active;
+  }
+
+  isSuperuser(user: User): boolean {
+    return user.is_superuser;
+  }
+}

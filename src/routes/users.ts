@@ -1,0 +1,51 @@
+// /api/v1/users: registration (the original system's one endpoint).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.js';
+import { HttpError, isUniqueViolation, RequestValidationError } from '../core/errors.js';
+import { checkPasswordLength } from '../core/security.js';
+import { UserRepository } from '../repositories/user.js';
+import { HttpError as HttpErrorBody, ValidationError } from '../schemas/common.js';
+import { User, UserRegister } from '../schemas/user.js';
+
+const EMAIL_IN_USE = 'This email is already in use.';
+
+export function assertPasswordLength(password: string, minLength: number, field = 'password'): void {
+  const problem = checkPasswordLength(password, minLength);
+  if (problem) {
+    const type = problem.includes('at least') ? 'value_error.any_str.min_length' : 'value_error.any_str.max_length';
+    throw new RequestValidationError([{ loc: ['body', field], msg: problem, type }]);
+  }
+}
+
+const usersRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const users = new UserRepository(app.db, config.argon2);
+
+  app.post(
+    '/register',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Register a new user',
+        description:
+          'Creates an active, non-superuser account. Only `email`, `password` and `full_name` are read. ' +
+          'E-mail addresses are unique whatever their letter case.',
+        body: UserRegister,
+        response: { 200: User, 400: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function registerUser(request) {
+      const { email, password, full_name } = request.body;
+      assertPasswordLength(password, config.passwordMinLength);
+      // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
+      if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
+      try {
+        return await users.create({ email, password, full_name: full_name ?? null });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new HttpError(400, EMAIL_IN_USE);
+        throw error;
+      }
+    },
+  );
+};
+
+export default usersRoutes;
