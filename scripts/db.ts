@@ -42,6 +42,10 @@ async function withDatabase(work: (database: Database) => Promise<void>): Promis
   console.log(`Database: ${target(config.databaseUrl)}`);
   const database = await createDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   try {
+    // A query's failure would print as "Failed query: ..."; a refused connection reads better on its own.
+    await database.ping().catch((error: unknown) => {
+      throw new CliError(`Cannot reach the database: ${describeError(error)}`);
+    });
     await work(database);
   } finally {
     await database.close();

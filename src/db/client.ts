@@ -27,6 +27,8 @@ export interface Database {
   /** Applies the pending migrations in `folder` (drizzle's migrator), one migrating process at a time. */
   migrate(folder: string): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball, which `loadDataDir` restores (migrated test templates). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface DatabaseOptions {
@@ -79,7 +81,7 @@ async function createPglite(location: string, loadDataDir?: Blob): Promise<Datab
   const inMemory = location === 'memory://' || location.startsWith('memory://');
   const release = inMemory ? undefined : await acquireDirectoryLock(location);
   try {
-    const client = await PGlite.create(inMemory ? undefined : location, loadDataDir ? { loadDataDir } : {});
+    const client = await PGlite.create({ ...(!inMemory && { dataDir: location }), ...(loadDataDir && { loadDataDir }) });
     const db = drizzlePglite(client, { schema });
     return {
       db,
@@ -88,6 +90,7 @@ async function createPglite(location: string, loadDataDir?: Blob): Promise<Datab
         await client.query('select 1');
       },
       migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder }),
+      dumpDataDir: () => client.dumpDataDir('none'),
       close: async () => {
         await client.close();
         release?.();

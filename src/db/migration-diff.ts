@@ -1,7 +1,7 @@
 // The pure side of the db:* scripts: snapshots, rename ambiguity, schema-vs-migrations drift and down migrations.
 // It imports drizzle-kit (a devDependency), so only scripts and tests may import it, never the server.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { generateDrizzleJson, generateMigration, type DrizzleSnapshotJSON } from 'drizzle-kit/api';
 import * as schema from './schema.js';
 import { MIGRATIONS_FOLDER, readJournal } from './migrate.js';
@@ -114,10 +114,10 @@ export async function pendingSchemaChanges(folder = MIGRATIONS_FOLDER): Promise<
   return diffSnapshots(lastSnapshot(folder), currentSnapshot());
 }
 
-/** Journal entries whose up or down file is missing, as file names. */
+/** Files a journal entry needs (up, down, and the snapshot the next down is diffed from) that are missing. */
 export function missingMigrationFiles(folder = MIGRATIONS_FOLDER): string[] {
   return readJournal(folder)
-    .flatMap(({ tag }) => [`${tag}.sql`, `${tag}.down.sql`])
+    .flatMap(({ tag }) => [`${tag}.sql`, `${tag}.down.sql`, relative(folder, snapshotPath(tag, folder))])
     .filter((file) => !existsSync(join(folder, file)));
 }
 
