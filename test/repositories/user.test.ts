@@ -9,7 +9,7 @@ import { UserRepository } from '../../src/repositories/user.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 vi.mock('../../src/core/security.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/core/security.js')>();
+  const actual = await importOriginal<typeof security>();
   return { ...actual, hashPassword: vi.fn(actual.hashPassword), verifyPassword: vi.fn(actual.verifyPassword) };
 });
 
