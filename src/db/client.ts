@@ -49,7 +49,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
 }
 
 async function createPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 2_000 });
   // An idle client whose server went away emits 'error'; without a listener that would crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema });
