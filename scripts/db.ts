@@ -129,7 +129,8 @@ function renameAdvice(): string {
   const terminal = process.stdin.isTTY && process.stdout.isTTY ? '' : ' (stdin/stdout here is not a terminal)';
   return (
     `Renames are interactive in drizzle-kit${terminal}: run \`${SELF} generate\` in a terminal and answer the ` +
-    'prompt, or split the change into two migrations (add the new one and generate, then drop the old one and generate).'
+    'prompt, or split the change into two migrations (add the new one and generate, then drop the old one and ' +
+    'generate). A missing down migration can also be written by hand as drizzle/<tag>.down.sql.'
   );
 }
 
