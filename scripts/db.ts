@@ -4,10 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
-import { createDatabase, isPostgresUrl, rowsOf, type Database } from '../src/db/client.js';
-import { MIGRATIONS_FOLDER, migrateDown, migrateUp, readJournal } from '../src/db/migrate.js';
+import { createDatabase, isPostgresUrl, type Database } from '../src/db/client.js';
+import { appliedTags, MIGRATIONS_FOLDER, migrateDown, migrateUp, readJournal } from '../src/db/migrate.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SELF = 'npx tsx scripts/db.ts';
@@ -50,19 +49,6 @@ async function withDatabase(work: (database: Database) => Promise<void>): Promis
   } finally {
     await database.close();
   }
-}
-
-/** Journal tags recorded as applied; drizzle's migrator keys its records by the journal's `when`. */
-async function appliedTags(database: Database): Promise<string[]> {
-  const [table] = rowsOf<{ present: boolean }>(
-    await database.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`),
-  );
-  if (!table?.present) return [];
-  const rows = rowsOf<{ created_at: string | number }>(
-    await database.db.execute(sql`select created_at from drizzle.__drizzle_migrations`),
-  );
-  const applied = new Set(rows.map((row) => Number(row.created_at)));
-  return readJournal().filter((entry) => applied.has(entry.when)).map((entry) => entry.tag);
 }
 
 async function migrate(): Promise<void> {

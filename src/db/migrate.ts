@@ -44,6 +44,7 @@ interface AppliedRow {
   created_at: string | number;
 }
 
+/** Records of applied migrations, newest first (empty before the first migration). */
 async function appliedMigrations(database: Database): Promise<AppliedRow[]> {
   const [table] = rowsOf<{ present: boolean }>(
     await database.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`),
@@ -52,6 +53,14 @@ async function appliedMigrations(database: Database): Promise<AppliedRow[]> {
   return rowsOf<AppliedRow>(
     await database.db.execute(sql`select id, created_at from drizzle.__drizzle_migrations order by created_at desc, id desc`),
   );
+}
+
+/** Journal tags of the applied migrations, oldest first. */
+export async function appliedTags(database: Database, folder = MIGRATIONS_FOLDER): Promise<string[]> {
+  const applied = new Set((await appliedMigrations(database)).map((row) => Number(row.created_at)));
+  return readJournal(folder)
+    .filter((entry) => applied.has(entry.when))
+    .map((entry) => entry.tag);
 }
 
 /** Undoes the last `steps` applied migrations (all of them with `Infinity`); returns the tags undone, newest first. */
