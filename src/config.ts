@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting, its default and its check, in one place.
+import { randomBytes } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -16,7 +17,27 @@ const Env = Type.Object({
   ARGON2_PARALLELISM: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 104_857_600, default: 1_048_576 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 10_000 }),
+  SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ALGORITHM: Type.Enum(['HS256', 'HS384', 'HS512'], { default: 'HS256' }),
+  ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
+  REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
+  PASSWORD_RESET_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
+  EMAIL_VERIFY_EXPIRE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48 }),
+  REQUIRE_EMAIL_VERIFICATION: Type.Boolean({ default: false }),
+  FIRST_SUPERUSER: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  FIRST_SUPERUSER_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  SMTP_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+  SMTP_USER: Type.Optional(Type.String()),
+  SMTP_PASSWORD: Type.Optional(Type.String()),
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  EMAILS_FROM_EMAIL: Type.String({ minLength: 3, default: 'noreply@cnlearn.localhost' }),
+  FRONTEND_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:5173' }),
 });
+
+/** Shortest SECRET_KEY accepted: 32 characters (HS256 wants at least 256 bits of key). */
+const SECRET_KEY_MIN_LENGTH = 32;
+const KNOWN_DEFAULT_SECRETS = new Set(['changethis', 'secret', 'changeme']);
 
 export type Env = Static<typeof Env>;
 
@@ -32,6 +53,19 @@ export interface Config {
   shutdownTimeoutMs: number;
   passwordMinLength: number;
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  secretKey: string;
+  /** No SECRET_KEY was given (development/test only): a random one was drawn, tokens die with the process. */
+  secretKeyGenerated: boolean;
+  jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  passwordResetTtlSeconds: number;
+  emailVerifyTtlSeconds: number;
+  requireEmailVerification: boolean;
+  firstSuperuser?: { email: string; password: string };
+  smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
+  emailsFrom: string;
+  frontendUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -58,13 +92,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const input = Value.Default(Env, coerce(source));
   const problems = [...Value.Errors(Env, input)].map((error) => {
     const key = error.instancePath.replace(/^\//, '');
-    return `${key}=${JSON.stringify(source[key])}: ${error.message}`;
+    const shown = /KEY|PASSWORD/.test(key) ? '' : `=${JSON.stringify(source[key])}`; // never echo a secret
+    return `${key}${shown}: ${error.message}`;
   });
+  const env = input as Env;
+  const secret = env.SECRET_KEY;
+  if (secret !== undefined && (secret.length < SECRET_KEY_MIN_LENGTH || KNOWN_DEFAULT_SECRETS.has(secret))) {
+    problems.push(`SECRET_KEY: must be a random string of at least ${SECRET_KEY_MIN_LENGTH} characters`);
+  } else if (secret === undefined && env.NODE_ENV === 'production') {
+    problems.push('SECRET_KEY: required in production (openssl rand -base64 48)');
+  }
+  if ((env.FIRST_SUPERUSER === undefined) !== (env.FIRST_SUPERUSER_PASSWORD === undefined)) {
+    problems.push('FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD: set both or neither');
+  }
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new ConfigError(`Invalid configuration:\n  ${unique.join('\n  ')}`);
   }
-  const env = input as Env;
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -77,5 +121,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_ITERATIONS, parallelism: env.ARGON2_PARALLELISM },
+    secretKey: secret ?? randomBytes(32).toString('base64url'),
+    secretKeyGenerated: secret === undefined,
+    jwtAlgorithm: env.JWT_ALGORITHM as Config['jwtAlgorithm'],
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
+    refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86_400,
+    passwordResetTtlSeconds: env.PASSWORD_RESET_EXPIRE_MINUTES * 60,
+    emailVerifyTtlSeconds: env.EMAIL_VERIFY_EXPIRE_HOURS * 3600,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+    ...(env.FIRST_SUPERUSER &&
+      env.FIRST_SUPERUSER_PASSWORD && { firstSuperuser: { email: env.FIRST_SUPERUSER, password: env.FIRST_SUPERUSER_PASSWORD } }),
+    ...(env.SMTP_HOST && {
+      smtp: {
+        host: env.SMTP_HOST,
+        port: env.SMTP_PORT,
+        secure: env.SMTP_SECURE,
+        ...(env.SMTP_USER && { user: env.SMTP_USER }),
+        ...(env.SMTP_PASSWORD && { password: env.SMTP_PASSWORD }),
+      },
+    }),
+    emailsFrom: env.EMAILS_FROM_EMAIL,
+    frontendUrl: env.FRONTEND_URL.replace(/\/+$/, ''),
   };
 }

@@ -87,7 +87,16 @@ export class Repository<
   async update(current: InferSelectModel<T>, patch: Update): Promise<InferSelectModel<T> | undefined> {
     const values = await this.toUpdateValues(presentKeys(patch));
     if (Object.keys(values).length === 0) return this.get(current.id as number);
-    const rows = (await this.db
+    return this.writeUpdate(this.db, current, values);
+  }
+
+  /** The UPDATE itself, on `db` (the repository's, or a transaction a subclass opened around it). */
+  protected async writeUpdate(
+    db: Db,
+    current: InferSelectModel<T>,
+    values: Partial<InferInsertModel<T>>,
+  ): Promise<InferSelectModel<T> | undefined> {
+    const rows = (await db
       .update(this.table)
       .set(values)
       .where(eq(this.table.id, current.id as number))

@@ -3,9 +3,12 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { hashPassword, OWASP_ARGON2, verifyPassword, type Argon2Params } from '../core/security.js';
 import type { UserCreate, UserUpdate } from '../schemas/user.js';
+import { ActionTokenRepository } from './action-token.js';
 import { Repository } from './base.js';
+import { SessionRepository } from './session.js';
 
 /** Lower-cases the domain (case-insensitive by RFC 5321) and trims; the local part keeps its spelling. */
 export function normalizeEmail(email: string): string {
@@ -18,8 +21,29 @@ export class UserRepository extends Repository<typeof users, UserCreate, UserUpd
   constructor(
     db: Db,
     private readonly argon2: Argon2Params = OWASP_ARGON2,
+    private readonly clock: Clock = systemClock,
   ) {
     super(db, users);
+  }
+
+  /**
+   * A new password, deactivation or demotion ends every login of the user and voids pending password resets, in
+   * the same transaction as the change (the hash was computed before it: no connection is held while hashing).
+   */
+  protected override async writeUpdate(db: Db, current: User, values: Partial<typeof users.$inferInsert>) {
+    const revokes =
+      values.hashed_password !== undefined ||
+      (values.is_active === false && current.is_active) ||
+      (values.is_superuser === false && current.is_superuser);
+    if (!revokes) return super.writeUpdate(db, current, values);
+    return db.transaction(async (tx) => {
+      const row = await super.writeUpdate(tx, current, values);
+      if (row) {
+        await new SessionRepository(tx, this.clock).revokeAllForUser(row.id);
+        await new ActionTokenRepository(tx, this.clock).removeForUser(row.id, 'password_reset');
+      }
+      return row;
+    });
   }
 
   protected override async toInsertValues({ password, email, ...rest }: UserCreate): Promise<typeof users.$inferInsert> {
@@ -55,7 +79,9 @@ export class UserRepository extends Repository<typeof users, UserCreate, UserUpd
     const { valid, needsRehash } = await verifyPassword(password, user.hashed_password, this.argon2);
     if (!valid) return undefined;
     if (!needsRehash) return user;
-    return (await this.update(user, { password })) ?? user;
+    // The same password, stored better: not a credential change, so no login is revoked (base writeUpdate).
+    const hashed_password = await hashPassword(password, this.argon2);
+    return (await super.writeUpdate(this.db, user, { hashed_password })) ?? user;
   }
 
   isActive(user: User): boolean {
