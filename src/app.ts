@@ -6,16 +6,30 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { validatorCompiler } from './core/validation.js';
+import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
+import mailPlugin from './plugins/mail.js';
 import healthRoutes from './routes/health.js';
+import loginRoutes from './routes/login.js';
+import passwordRoutes from './routes/password.js';
+import usersAdminRoutes from './routes/users-admin.js';
+import usersMeRoutes from './routes/users-me.js';
 import usersRoutes from './routes/users.js';
+import verificationRoutes from './routes/verification.js';
+import { ensureFirstSuperuser } from './services/first-superuser.js';
+import type { Mailer } from './services/mailer.js';
 
 export interface AppDeps {
   /** An already opened database (tests); otherwise one is opened from config.databaseUrl. */
   database?: Database;
+  /** The time source of tokens and expiries (tests move it). */
+  clock?: Clock;
+  /** Where e-mail goes; by default SMTP when SMTP_HOST is set, else the log. */
+  mailer?: Mailer;
 }
 
 declare module 'fastify' {
@@ -50,7 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
     ajv: { customOptions: { coerceTypes: false } },
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -61,11 +75,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     reply.header('x-request-id', request.id);
   });
 
+  const clock = deps.clock ?? systemClock;
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
+  await app.register(mailPlugin, { clock, ...(deps.mailer && { mailer: deps.mailer }) });
+  await app.register(authPlugin, { clock });
   await app.register(docsPlugin);
   await app.register(healthRoutes);
+  await app.register(loginRoutes, { prefix: '/api/v1' });
   await app.register(usersRoutes, { prefix: '/api/v1/users', config });
+  await app.register(usersMeRoutes, { prefix: '/api/v1/users' });
+  await app.register(usersAdminRoutes, { prefix: '/api/v1/users' });
+  await app.register(passwordRoutes, { prefix: '/api/v1' });
+  await app.register(verificationRoutes, { prefix: '/api/v1' });
+  app.addHook('onReady', async () => ensureFirstSuperuser(app.db, config, app.log));
+  if (config.secretKeyGenerated) {
+    app.log.warn('SECRET_KEY is not set: using a random key, so tokens stop working when the process restarts');
+  }
 
   await app.ready();
   return app;

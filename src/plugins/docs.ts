@@ -3,6 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 
+/** `security` of routes that need a bearer token: the Authorize button of /docs logs in through the form. */
+export const BEARER_SECURITY = [{ OAuth2PasswordBearer: [] }];
+
 export default fp(
   async (app) => {
     await app.register(swagger, {
@@ -11,9 +14,17 @@ export default fp(
         info: {
           title: 'CNLearn API',
           version: '0.1.0',
-          description: 'Accounts backend of CNLearn: registration, users and (soon) authentication.',
+          description: 'Accounts backend of CNLearn: registration, log-in, self-service and administration of users.',
         },
-        tags: [{ name: 'users' }, { name: 'health' }],
+        tags: [{ name: 'login' }, { name: 'users' }, { name: 'health' }],
+        components: {
+          securitySchemes: {
+            OAuth2PasswordBearer: {
+              type: 'oauth2',
+              flows: { password: { tokenUrl: '/api/v1/login/access-token', scopes: {} } },
+            },
+          },
+        },
       },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });

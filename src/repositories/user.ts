@@ -1,5 +1,6 @@
 // UserRepository: the generic repository plus what users need: case-insensitive e-mail lookup, password hashing
 // on create/update, authentication (with a rehash of legacy or weak hashes on success).
+import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
@@ -17,7 +18,14 @@ export function normalizeEmail(email: string): string {
   return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
 }
 
-export class UserRepository extends Repository<typeof users, UserCreate, UserUpdate> {
+/** One throwaway hash per parameter set, made on first use. */
+const dummyHashes = new WeakMap<Argon2Params, Promise<string>>();
+
+/** What the API accepts, plus what only the service itself sets. */
+type Create = UserCreate & { is_verified?: boolean };
+type Update = UserUpdate & { is_verified?: boolean };
+
+export class UserRepository extends Repository<typeof users, Create, Update> {
   constructor(
     db: Db,
     private readonly argon2: Argon2Params = OWASP_ARGON2,
@@ -46,11 +54,11 @@ export class UserRepository extends Repository<typeof users, UserCreate, UserUpd
     });
   }
 
-  protected override async toInsertValues({ password, email, ...rest }: UserCreate): Promise<typeof users.$inferInsert> {
+  protected override async toInsertValues({ password, email, ...rest }: Create): Promise<typeof users.$inferInsert> {
     return { ...rest, email: normalizeEmail(email), hashed_password: await hashPassword(password, this.argon2) };
   }
 
-  protected override async toUpdateValues({ password, email, ...rest }: Partial<UserUpdate>) {
+  protected override async toUpdateValues({ password, email, ...rest }: Partial<Update>) {
     return {
       ...rest,
       ...(email !== undefined && { email: normalizeEmail(email) }),
@@ -75,13 +83,23 @@ export class UserRepository extends Repository<typeof users, UserCreate, UserUpd
   /** The user whose password this is, or undefined. A legacy or weaker hash is replaced after a successful check. */
   async authenticate(email: string, password: string): Promise<User | undefined> {
     const user = await this.getByEmail(email);
-    if (!user) return undefined;
+    if (!user) {
+      // The same Argon2 work as for a known address, so the answer's timing does not tell which addresses exist.
+      await verifyPassword(password, await this.dummyHash());
+      return undefined;
+    }
     const { valid, needsRehash } = await verifyPassword(password, user.hashed_password, this.argon2);
     if (!valid) return undefined;
     if (!needsRehash) return user;
     // The same password, stored better: not a credential change, so no login is revoked (base writeUpdate).
     const hashed_password = await hashPassword(password, this.argon2);
     return (await super.writeUpdate(this.db, user, { hashed_password })) ?? user;
+  }
+
+  private dummyHash(): Promise<string> {
+    let hash = dummyHashes.get(this.argon2);
+    if (!hash) dummyHashes.set(this.argon2, (hash = hashPassword(randomBytes(16).toString('hex'), this.argon2)));
+    return hash;
   }
 
   isActive(user: User): boolean {

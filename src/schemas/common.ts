@@ -29,3 +29,5 @@ export const ValidationError = Type.Object(
   },
   { title: 'HTTPValidationError' },
 );
+
+export const Message = Type.Object({ message: Type.String() }, { title: 'Message' });

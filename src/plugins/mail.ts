@@ -1,0 +1,36 @@
+// Decorates `app.mailer`, `app.emails` (the account e-mails) and `app.background(name, task)`: work that must not
+// delay a response (sending mail) runs after it, is logged if it fails, and is awaited by app.close() so a
+// shutdown loses none of it.
+import fp from 'fastify-plugin';
+import type { Clock } from '../core/clock.js';
+import { AccountEmails } from '../services/account-emails.js';
+import { createMailer, type Mailer } from '../services/mailer.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mailer: Mailer;
+    emails: AccountEmails;
+    background: (name: string, task: () => Promise<void>) => void;
+  }
+}
+
+export default fp<{ mailer?: Mailer; clock: Clock }>(
+  async (app, options) => {
+    const mailer = options.mailer ?? createMailer(app.config, app.log);
+    const pending = new Set<Promise<void>>();
+    app.decorate('mailer', mailer);
+    app.decorate('background', (name: string, task: () => Promise<void>) => {
+      const run = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(task)
+        .catch((error: unknown) => app.log.error({ err: error, task: name }, 'background task failed'))
+        .finally(() => pending.delete(run));
+      pending.add(run);
+    });
+    app.decorate('emails', new AccountEmails(app.db, app.config, mailer, app.background, options.clock));
+    app.addHook('onClose', async () => {
+      await Promise.allSettled([...pending]);
+      mailer.close();
+    });
+  },
+  { name: 'mail', dependencies: ['db'] },
+);

@@ -1,0 +1,94 @@
+// /api/v1/login/* and /api/v1/logout: OAuth2 password login, refresh-token rotation, logout, the current user.
+import formbody from '@fastify/formbody';
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError, RequestValidationError } from '../core/errors.js';
+import { UserRepository } from '../repositories/user.js';
+import { HttpError as HttpErrorBody, ValidationError } from '../schemas/common.js';
+import { LoginForm, RefreshRequest, Token } from '../schemas/token.js';
+import { User } from '../schemas/user.js';
+import { BEARER_SECURITY } from '../plugins/docs.js';
+import { BAD_CREDENTIALS } from '../plugins/auth.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const INCORRECT = 'Incorrect email or password';
+const UNAUTHORIZED = { 401: HttpErrorBody };
+
+const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(formbody, { bodyLimit: app.config.bodyLimit });
+  const users = new UserRepository(app.db, app.config.argon2);
+
+  app.post(
+    '/login/access-token',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Log in with e-mail and password (OAuth2 password form)',
+        description: 'Returns a short-lived access token and a single-use refresh token.',
+        consumes: [FORM],
+        body: LoginForm,
+        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError },
+      },
+      // The fields are form fields: a JSON body has none of them, as FastAPI would say.
+      preValidation: async (request) => {
+        if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) {
+          const missing = (field: string) => ({ loc: ['body', field], msg: 'field required', type: 'value_error.missing' });
+          throw new RequestValidationError([missing('username'), missing('password')]);
+        }
+      },
+    },
+    async function loginAccessToken(request, reply) {
+      const { username, password } = request.body;
+      const user = await users.authenticate(username, password);
+      if (!user) throw new HttpError(400, INCORRECT);
+      if (!users.isActive(user)) throw new HttpError(400, 'Inactive user');
+      if (app.config.requireEmailVerification && !user.is_verified) {
+        app.emails.sendVerification(user);
+        throw new HttpError(400, 'Email not verified');
+      }
+      reply.header('cache-control', 'no-store');
+      return app.auth.login(user);
+    },
+  );
+
+  app.post(
+    '/login/refresh',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Exchange a refresh token for a new token pair',
+        description: 'Refresh tokens are single-use. Presenting a spent one revokes the whole login.',
+        body: RefreshRequest,
+        response: { 200: Token, ...UNAUTHORIZED, 422: ValidationError },
+      },
+    },
+    async function refreshAccessToken(request, reply) {
+      const pair = await app.auth.refresh(request.body.refresh_token);
+      if (!pair) throw BAD_CREDENTIALS();
+      reply.header('cache-control', 'no-store');
+      return pair;
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      onRequest: app.authenticate,
+      schema: { tags: ['login'], summary: 'End the current login', security: BEARER_SECURITY, response: { 204: Type.Null({ description: 'Logged out' }), ...UNAUTHORIZED } },
+    },
+    async function logout(request, reply) {
+      await app.auth.logout(request.sessionId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const readMe = { onRequest: app.authenticate, schema: { tags: ['login'], security: BEARER_SECURITY, response: { 200: User, ...UNAUTHORIZED } } };
+  app.get('/login/me', { ...readMe, schema: { ...readMe.schema, summary: 'The current user' } }, async function readUserMe(request) {
+    return request.user;
+  });
+  app.post('/login/test-token', { ...readMe, schema: { ...readMe.schema, summary: 'Test an access token' } }, async function testToken(request) {
+    return request.user;
+  });
+};
+
+export default loginRoutes;

@@ -1,0 +1,20 @@
+// FIRST_SUPERUSER / FIRST_SUPERUSER_PASSWORD: create that account at start if it does not exist. Idempotent, and an
+// existing account is left alone (its password may have been changed since).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { isUniqueViolation } from '../core/errors.js';
+import type { Db } from '../db/client.js';
+import { UserRepository } from '../repositories/user.js';
+
+export async function ensureFirstSuperuser(db: Db, config: Config, log: FastifyBaseLogger): Promise<void> {
+  const first = config.firstSuperuser;
+  if (!first) return;
+  const users = new UserRepository(db, config.argon2);
+  if (await users.getByEmail(first.email)) return;
+  try {
+    await users.create({ email: first.email, password: first.password, is_superuser: true, is_verified: true });
+    log.info({ email: first.email }, 'first superuser created');
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error; // another instance created it first
+  }
+}
