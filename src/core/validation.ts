@@ -33,6 +33,8 @@ function describe(error: ErrorObject): Omit<ValidationIssue, 'loc'> {
       return { msg: `ensure this value has at most ${String(params.limit)} characters`, type: 'value_error.any_str.max_length' };
     case 'minLength':
       return { msg: `ensure this value has at least ${String(params.limit)} characters`, type: 'value_error.any_str.min_length' };
+    case 'additionalProperties':
+      return { msg: 'extra fields not permitted', type: 'value_error.extra' };
     case 'minimum':
       return { msg: `ensure this value is greater than or equal to ${String(params.limit)}`, type: 'value_error.number.not_ge' };
     case 'maximum':
@@ -62,6 +64,7 @@ export function toValidationIssues(errors: ErrorObject[], context: string): Vali
       .slice(1)
       .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (error.keyword === 'required') path.push(String((error.params as { missingProperty: string }).missingProperty));
+    if (error.keyword === 'additionalProperties') path.push(String((error.params as { additionalProperty: string }).additionalProperty));
     const key = JSON.stringify(path);
     if (byField.has(key)) continue;
     const loc = [prefix, ...path.map((part) => (/^\d+$/.test(part) ? Number(part) : part))];

@@ -39,7 +39,9 @@ const usersRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
       // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
       if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
       try {
-        return await users.create({ email, password, full_name: full_name ?? null });
+        const user = await users.create({ email, password, full_name: full_name ?? null });
+        if (config.requireEmailVerification) app.emails.sendVerification(user);
+        return user;
       } catch (error) {
         if (isUniqueViolation(error)) throw new HttpError(400, EMAIL_IN_USE);
         throw error;
