@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
+import inFlightPlugin from './plugins/in-flight.js';
 import mailPlugin from './plugins/mail.js';
 import healthRoutes from './routes/health.js';
 import loginRoutes from './routes/login.js';
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
 
   const clock = deps.clock ?? systemClock;
+  await app.register(inFlightPlugin);
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
   await app.register(mailPlugin, { clock, ...(deps.mailer && { mailer: deps.mailer }) });
