@@ -88,23 +88,23 @@ export function registerLoad(baseUrl: string, connections: number, seconds: numb
       // Called for every request a client sends, so every body carries a new e-mail address.
       setupRequest: (current) => ({ ...current, body: registrationBody() }),
     };
-    // Ctrl-C stops the run (its callback then settles this promise); once it has finished there is nothing to stop.
-    let instance: AutocannonInstance | undefined;
     let finished = false;
     let cancelled = false;
-    const forget = onCleanup(() => {
-      if (finished) return;
-      cancelled = true;
-      instance?.stop();
-    });
     // 30 s per-request timeout, like the reference's wrk runs: queued registrations are slow by design.
     const options = { url: baseUrl, connections, duration: seconds, timeout: 30, requests: [request] };
-    instance = autocannon(options, (error, result) => {
+    // The callback runs asynchronously, after `forget` below exists.
+    const instance: AutocannonInstance = autocannon(options, (error, result) => {
       finished = true;
       void forget();
       if (error) fail(error);
       else if (cancelled) fail(new Error('interrupted'));
       else done(fromAutocannon(result));
+    });
+    // Ctrl-C stops the run (its callback then settles this promise); once it has finished there is nothing to stop.
+    const forget = onCleanup(() => {
+      if (finished) return;
+      cancelled = true;
+      instance.stop();
     });
   });
 }
