@@ -1,5 +1,150 @@
+// /api/v1/users/ and /api/v1/users/{user_id}: administration of accounts, for superusers (reading one's own
+// account by id is the one exception). Request bodies are copied field by field into the repository: a body may
+// carry extra keys (UserCreate/UserUpdate ignore them), and none of them may reach the row.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError, isUniqueViolation } from '../core/errors.js';
+import { BEARER_SECURITY } from '../plugins/docs.js';
+import { NOT_ENOUGH_PRIVILEGES } from '../plugins/auth.js';
+import { UserRepository } from '../repositories/user.js';
+import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { User, UserCreate, UserIdParams, UsersPublic, UsersQuery, UserUpdate } from '../schemas/user.js';
+import { EMAIL_TAKEN, SUPERUSER_SELF_DELETE, USER_DELETED } from './users-me.js';
+import { assertPasswordLength } from './users.js';
 
-const routes: FastifyPluginAsyncTypebox = async () => {};
+const EMAIL_IN_USE = 'This email is already in use.';
+const NOT_FOUND = () => new HttpError(404, 'User not found');
 
-export default routes;
+/** 400 (inactive user's token) and 401 come from app.authenticate, 403 from app.requireSuperuser. */
+const GUARD_ERRORS = { 400: HttpErrorBody, 401: HttpErrorBody, 403: HttpErrorBody };
+const common = { tags: ['users'], security: BEARER_SECURITY };
+
+const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const users = new UserRepository(app.db, app.config.argon2);
+  // Both in onRequest, so a normal user gets 403 before the body is parsed or validated (FastAPI also resolves
+  // get_current_active_superuser before it validates the parameters).
+  const superuserOnly = { onRequest: [app.authenticate, app.requireSuperuser] };
+
+  app.get(
+    '/',
+    {
+      ...superuserOnly,
+      schema: {
+        ...common,
+        summary: 'List users',
+        description: 'A page of users in id order, and the number of all users.',
+        querystring: UsersQuery,
+        response: { 200: UsersPublic, ...GUARD_ERRORS, 422: ValidationError },
+      },
+    },
+    async function readUsers(request) {
+      const [data, count] = await Promise.all([users.getMulti(request.query), users.count()]);
+      return { data, count };
+    },
+  );
+
+  app.post(
+    '/',
+    {
+      ...superuserOnly,
+      schema: {
+        ...common,
+        summary: 'Create a user',
+        description: 'The account counts as verified: a superuser vouches for the address.',
+        body: UserCreate,
+        response: { 200: User, ...GUARD_ERRORS, 422: ValidationError },
+      },
+    },
+    async function createUser(request) {
+      const { email, password, full_name, is_active, is_superuser } = request.body;
+      assertPasswordLength(password, app.config.passwordMinLength);
+      // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
+      if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
+      try {
+        return await users.create({ email, password, full_name: full_name ?? null, is_active, is_superuser, is_verified: true });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new HttpError(400, EMAIL_IN_USE);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/:user_id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        ...common,
+        summary: 'Read a user by id',
+        description: 'Superusers read anyone; other users only themselves.',
+        params: UserIdParams,
+        response: { 200: User, ...GUARD_ERRORS, 404: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function readUserById(request) {
+      const { user_id } = request.params;
+      if (user_id === request.user.id) return request.user;
+      // Privileges before existence: a normal user learns nothing about which ids exist.
+      if (!request.user.is_superuser) throw NOT_ENOUGH_PRIVILEGES();
+      const user = await users.get(user_id);
+      if (!user) throw NOT_FOUND();
+      return user;
+    },
+  );
+
+  app.patch(
+    '/:user_id',
+    {
+      ...superuserOnly,
+      schema: {
+        ...common,
+        summary: 'Update a user',
+        description:
+          'Writes the fields present. A new password, deactivation or removal of superuser rights ends every ' +
+          'login of that user.',
+        params: UserIdParams,
+        body: UserUpdate,
+        response: { 200: User, ...GUARD_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function updateUser(request) {
+      const { email, password, full_name, is_active, is_superuser } = request.body;
+      if (password !== undefined) assertPasswordLength(password, app.config.passwordMinLength);
+      const user = await users.get(request.params.user_id);
+      if (!user) throw NOT_FOUND();
+      if (email !== undefined) {
+        const owner = await users.getByEmail(email);
+        if (owner && owner.id !== user.id) throw new HttpError(409, EMAIL_TAKEN);
+      }
+      let updated;
+      try {
+        updated = await users.update(user, { email, password, full_name, is_active, is_superuser });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new HttpError(409, EMAIL_TAKEN);
+        throw error;
+      }
+      if (!updated) throw NOT_FOUND(); // deleted meanwhile
+      return updated;
+    },
+  );
+
+  app.delete(
+    '/:user_id',
+    {
+      ...superuserOnly,
+      schema: {
+        ...common,
+        summary: 'Delete a user',
+        description: 'Deletes the account and everything that hangs off it (logins, pending e-mail tokens).',
+        params: UserIdParams,
+        response: { 200: Message, ...GUARD_ERRORS, 404: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function deleteUser(request) {
+      if (request.params.user_id === request.user.id) throw new HttpError(403, SUPERUSER_SELF_DELETE);
+      if (!(await users.remove(request.params.user_id))) throw NOT_FOUND();
+      return { message: USER_DELETED };
+    },
+  );
+};
+
+export default usersAdminRoutes;

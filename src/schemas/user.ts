@@ -1,6 +1,7 @@
 // User schemas, named as in the original's Pydantic module. `User` is the public shape: serialising through it
 // drops every other column (hashed_password above all), as `response_model=User` did.
 import { Type, type Static } from 'typebox';
+import { PASSWORD_MAX_LENGTH } from '../core/security.js';
 import { Email, FullName, Id, Password } from './common.js';
 
 export const User = Type.Object(
@@ -40,3 +41,41 @@ export type UserCreate = Static<typeof UserCreate>;
 
 export const UserUpdate = Type.Partial(UserCreate, { title: 'UserUpdate' });
 export type UserUpdate = Static<typeof UserUpdate>;
+
+/** PATCH /users/me: the only fields a user may change on their own account; anything else is refused (422). */
+export const UserUpdateMe = Type.Object(
+  {
+    full_name: Type.Optional(FullName),
+    email: Type.Optional(Email),
+  },
+  { title: 'UserUpdateMe', additionalProperties: false },
+);
+export type UserUpdateMe = Static<typeof UserUpdateMe>;
+
+export const UpdatePassword = Type.Object(
+  {
+    current_password: Type.String({ maxLength: PASSWORD_MAX_LENGTH }),
+    new_password: Password,
+  },
+  { title: 'UpdatePassword' },
+);
+export type UpdatePassword = Static<typeof UpdatePassword>;
+
+export const UsersPublic = Type.Object(
+  {
+    data: Type.Array(User),
+    count: Type.Integer({ minimum: 0, description: 'All users, whatever the page.' }),
+  },
+  { title: 'UsersPublic' },
+);
+export type UsersPublic = Static<typeof UsersPublic>;
+
+/** ?skip&limit of the user list; skip is capped at the largest Postgres integer so OFFSET never overflows. */
+export const UsersQuery = Type.Object({
+  skip: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+});
+export type UsersQuery = Static<typeof UsersQuery>;
+
+export const UserIdParams = Type.Object({ user_id: Id });
+export type UserIdParams = Static<typeof UserIdParams>;

@@ -24,7 +24,7 @@ describe('service routes', () => {
   });
 
   it('unknown routes → 404 {detail: "Not Found"}', async () => {
-    for (const url of ['/nope', '/api/v1/users/nope', '/api/v2/users/register']) {
+    for (const url of ['/nope', '/api/v1/users/1/nope', '/api/v2/users/register']) {
       const response = await app.inject(url);
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({ detail: 'Not Found' });
