@@ -36,6 +36,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    /** The time source of tokens and expiries (deps.clock in tests). */
+    clock: Clock;
   }
 }
 
@@ -65,7 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
     ajv: { customOptions: { coerceTypes: false } },
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: 768, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -80,12 +82,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(inFlightPlugin);
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
-  await app.register(mailPlugin, { clock, ...(deps.mailer && { mailer: deps.mailer }) });
-  await app.register(authPlugin, { clock });
+  app.decorate('clock', clock);
+  await app.register(mailPlugin, deps.mailer ? { mailer: deps.mailer } : {});
+  await app.register(authPlugin);
   await app.register(docsPlugin);
   await app.register(healthRoutes);
   await app.register(loginRoutes, { prefix: '/api/v1' });
-  await app.register(usersRoutes, { prefix: '/api/v1/users', config });
+  await app.register(usersRoutes, { prefix: '/api/v1/users' });
   await app.register(usersMeRoutes, { prefix: '/api/v1/users' });
   await app.register(usersAdminRoutes, { prefix: '/api/v1/users' });
   await app.register(passwordRoutes, { prefix: '/api/v1' });

@@ -2,7 +2,6 @@
 // sets request.user and request.sessionId) and `app.requireSuperuser`. Failures are FastAPI's 401/403 bodies.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Clock } from '../core/clock.js';
 import { HttpError } from '../core/errors.js';
 import type { User } from '../db/schema.js';
 import { AuthService } from '../services/auth.js';
@@ -24,9 +23,9 @@ export const NOT_AUTHENTICATED = () => new HttpError(401, 'Not authenticated', B
 export const BAD_CREDENTIALS = () => new HttpError(401, 'Could not validate credentials', BEARER);
 export const NOT_ENOUGH_PRIVILEGES = () => new HttpError(403, "The user doesn't have enough privileges");
 
-export default fp<{ clock: Clock }>(
-  async (app, { clock }) => {
-    app.decorate('auth', new AuthService(app.db, app.config, clock));
+export default fp(
+  async (app) => {
+    app.decorate('auth', new AuthService(app.db, app.config, app.clock));
     app.decorateRequest('user', null as unknown as User);
     app.decorateRequest('sessionId', '');
 

@@ -2,7 +2,6 @@
 // delay a response (sending mail) runs after it, is logged if it fails, and is awaited by app.close() so a
 // shutdown loses none of it.
 import fp from 'fastify-plugin';
-import type { Clock } from '../core/clock.js';
 import { AccountEmails } from '../services/account-emails.js';
 import { createMailer, type Mailer } from '../services/mailer.js';
 
@@ -14,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ mailer?: Mailer; clock: Clock }>(
+export default fp<{ mailer?: Mailer }>(
   async (app, options) => {
     const mailer = options.mailer ?? createMailer(app.config, app.log);
     const pending = new Set<Promise<void>>();
@@ -26,9 +25,10 @@ export default fp<{ mailer?: Mailer; clock: Clock }>(
         .finally(() => pending.delete(run));
       pending.add(run);
     });
-    app.decorate('emails', new AccountEmails(app.db, app.config, mailer, app.background, options.clock));
+    app.decorate('emails', new AccountEmails(app.db, app.config, mailer, app.background, app.clock));
     app.addHook('onClose', async () => {
-      await Promise.allSettled([...pending]);
+      // A task may start another (recovery → reset e-mail): wait until none is left.
+      while (pending.size > 0) await Promise.allSettled([...pending]);
       mailer.close();
     });
   },

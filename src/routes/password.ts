@@ -1,5 +1,69 @@
+// /api/v1/password-recovery/{email} and /api/v1/reset-password/: forgotten passwords, by a single-use e-mailed link.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError } from '../core/errors.js';
+import { ActionTokenRepository } from '../repositories/action-token.js';
+import { UserRepository } from '../repositories/user.js';
+import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { NewPassword, PasswordRecoveryParams } from '../schemas/password.js';
+import { assertPasswordLength } from './users.js';
 
-const routes: FastifyPluginAsyncTypebox = async () => {};
+const RECOVERY_SENT = 'If that email is registered, we sent a password recovery link';
+const INVALID_TOKEN = 'Invalid token';
 
-export default routes;
+const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const tokens = new ActionTokenRepository(app.db, app.clock);
+
+  app.post(
+    '/password-recovery/:email',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Send a password recovery link',
+        description:
+          'E-mails a single-use link to FRONTEND_URL/reset-password?token=…, valid for PASSWORD_RESET_EXPIRE_MINUTES ' +
+          '(default 60); a newer link voids the older one. The answer is the same whether or not the address belongs ' +
+          'to an active account, and comes before the lookup, so neither its body nor its timing tells.',
+        params: PasswordRecoveryParams,
+        response: { 200: Message, 422: ValidationError },
+      },
+    },
+    async function recoverPassword(request) {
+      const { email } = request.params;
+      // After the response: a known address would otherwise answer slower (token insert) than an unknown one.
+      app.background('password-recovery', async () => {
+        const user = await users.getByEmail(email);
+        if (user?.is_active) app.emails.sendPasswordReset(user);
+      });
+      return { message: RECOVERY_SENT };
+    },
+  );
+
+  app.post(
+    '/reset-password/',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Set a new password with the token of a recovery link',
+        description:
+          'The token is spent by this call. The new password ends every login of the account (access and refresh ' +
+          'tokens) and voids any other pending recovery link. Unknown, expired or spent tokens: 400 `Invalid token`.',
+        body: NewPassword,
+        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function resetPassword(request) {
+      const { token, new_password } = request.body;
+      // Before the token is spent: a too-short password must leave the link usable for a second try.
+      assertPasswordLength(new_password, app.config.passwordMinLength, 'new_password');
+      // Deleting the token is the claim on it: of two concurrent uses, only one gets a user id.
+      const userId = await tokens.consume(token, 'password_reset');
+      const user = userId === undefined ? undefined : await users.get(userId);
+      if (!user?.is_active) throw new HttpError(400, INVALID_TOKEN);
+      await users.update(user, { password: new_password });
+      return { message: 'Password updated successfully' };
+    },
+  );
+};
+
+export default passwordRoutes;

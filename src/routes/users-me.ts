@@ -20,7 +20,7 @@ const common = { tags: ['users'], security: BEARER_SECURITY };
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const users = new UserRepository(app.db, app.config.argon2);
+  const users = new UserRepository(app.db, app.config.argon2, app.clock);
 
   app.get(
     '/me',

@@ -1,6 +1,5 @@
 // /api/v1/users: registration (the original system's one endpoint).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Config } from '../config.js';
 import { HttpError, isUniqueViolation, RequestValidationError } from '../core/errors.js';
 import { checkPasswordLength } from '../core/security.js';
 import { UserRepository } from '../repositories/user.js';
@@ -17,8 +16,9 @@ export function assertPasswordLength(password: string, minLength: number, field 
   }
 }
 
-const usersRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const users = new UserRepository(app.db, config.argon2);
+const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app;
+  const users = new UserRepository(app.db, config.argon2, app.clock);
 
   app.post(
     '/register',

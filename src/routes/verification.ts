@@ -1,5 +1,57 @@
+// /api/v1/users/me/verify-email and /api/v1/verify-email/: proving an account's e-mail address by a single-use link.
+// With REQUIRE_EMAIL_VERIFICATION, login is refused until it is proven (routes/login.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HttpError } from '../core/errors.js';
+import { BEARER_SECURITY } from '../plugins/docs.js';
+import { ActionTokenRepository } from '../repositories/action-token.js';
+import { UserRepository } from '../repositories/user.js';
+import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { VerifyEmail } from '../schemas/password.js';
 
-const routes: FastifyPluginAsyncTypebox = async () => {};
+const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const tokens = new ActionTokenRepository(app.db, app.clock);
 
-export default routes;
+  app.post(
+    '/users/me/verify-email',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['users'],
+        summary: 'Send me an e-mail verification link',
+        description:
+          'E-mails a single-use link to FRONTEND_URL/verify-email?token=…, valid for EMAIL_VERIFY_EXPIRE_HOURS ' +
+          '(default 48); a newer link voids the older one. Nothing is sent when the address is already verified.',
+        security: BEARER_SECURITY,
+        response: { 200: Message, 400: HttpErrorBody, 401: HttpErrorBody },
+      },
+    },
+    async function requestEmailVerification(request) {
+      if (request.user.is_verified) return { message: 'Email already verified' };
+      app.emails.sendVerification(request.user);
+      return { message: 'Verification email sent' };
+    },
+  );
+
+  app.post(
+    '/verify-email/',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Verify an e-mail address with the token of a verification link',
+        description: 'The token is spent by this call. Unknown, expired or spent tokens: 400 `Invalid token`.',
+        body: VerifyEmail,
+        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError },
+      },
+    },
+    async function verifyEmail(request) {
+      const userId = await tokens.consume(request.body.token, 'verify_email');
+      const user = userId === undefined ? undefined : await users.get(userId);
+      if (!user) throw new HttpError(400, 'Invalid token');
+      await users.update(user, { is_verified: true });
+      return { message: 'Email verified successfully' };
+    },
+  );
+};
+
+export default verificationRoutes;
