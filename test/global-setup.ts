@@ -1,13 +1,12 @@
 // Builds one migrated template database per run; every test file then starts from a copy of it
 // (test/helpers/database.ts). PGlite: a data-directory tarball. Postgres (TEST_DATABASE_URL): a template database.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../src/db/client.js';
-import { migrateUp } from '../src/db/migrate.js';
+import { MIGRATIONS_FOLDER, migrateUp } from '../src/db/migrate.js';
 import { databaseUrlFor } from './helpers/postgres-url.js';
 
 declare module 'vitest' {
@@ -34,14 +33,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await admin.end();
     };
   }
+  project.provide('pgliteTemplate', await pgliteTemplate());
+  project.provide('postgresTemplate', '');
+  return async () => {};
+}
+
+/**
+ * The migrated PGlite data directory as a tarball, cached under node_modules/.cache by a hash of the migrations
+ * and the PGlite version: building it costs seconds, reading it milliseconds.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const root = join(import.meta.dirname, '..');
+  const hash = createHash('sha256').update(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json')));
+  for (const file of readdirSync(MIGRATIONS_FOLDER, { recursive: true, encoding: 'utf8' }).sort()) {
+    const path = join(MIGRATIONS_FOLDER, file);
+    if (statSync(path).isFile()) hash.update(file).update(readFileSync(path));
+  }
+  const dir = join(root, 'node_modules', '.cache', 'cnlearn-api');
+  const path = join(dir, `pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (existsSync(path)) return path;
   const database = await createDatabase('memory://');
   await migrateUp(database);
   const dump = await database.dumpDataDir!();
   await database.close();
-  const dir = mkdtempSync(join(tmpdir(), 'cnlearn-test-'));
-  const path = join(dir, 'template.tar');
-  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
-  project.provide('pgliteTemplate', path);
-  project.provide('postgresTemplate', '');
-  return async () => rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const partial = `${path}.${process.pid}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, path); // atomic: a concurrent run never reads half a file
+  return path;
 }
