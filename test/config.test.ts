@@ -27,4 +27,27 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'LOG_LEVEL', 'MIGRATE_ON_START']) expect(message).toContain(name);
     expect(message).not.toContain('PORT_UNUSED');
   });
+
+  it('requires a long SECRET_KEY in production, and draws one elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET_KEY: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'short' })).toThrow(/SECRET_KEY: must be a random string/);
+    expect(() => loadConfig({ SECRET_KEY: 'changethis' })).toThrow(/SECRET_KEY/);
+    const secret = 'k'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret })).toMatchObject({ secretKey: secret, secretKeyGenerated: false });
+    const development = loadConfig({});
+    expect(development.secretKeyGenerated).toBe(true);
+    expect(development.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).secretKey).not.toBe(development.secretKey);
+  });
+
+  it('never echoes a secret value in its error', () => {
+    try {
+      loadConfig({ SMTP_PORT: 'x', SMTP_PASSWORD: '', FIRST_SUPERUSER: 'not-an-email', FIRST_SUPERUSER_PASSWORD: 'hunter2-secret' });
+    } catch (error) {
+      expect((error as Error).message).toContain('FIRST_SUPERUSER');
+      expect((error as Error).message).not.toContain('hunter2-secret');
+      return;
+    }
+    throw new Error('expected a ConfigError');
+  });
 });

@@ -48,6 +48,10 @@ describe('service routes', () => {
     const user = register.responses['200'].content['application/json'].schema;
     expect(Object.keys(user.properties).sort()).toEqual(['email', 'full_name', 'id', 'is_active', 'is_superuser']);
     expect(document.paths['/health'].get.responses['200']).toBeDefined();
+    expect(document.components.securitySchemes.OAuth2PasswordBearer.flows.password.tokenUrl).toBe('/api/v1/login/access-token');
+    const loginForm = document.paths['/api/v1/login/access-token'].post.requestBody.content;
+    expect(Object.keys(loginForm)).toEqual(['application/x-www-form-urlencoded']);
+    expect(document.paths['/api/v1/login/me'].get.security).toEqual([{ OAuth2PasswordBearer: [] }]);
   });
 
   it('serves the docs UI at /docs', async () => {
