@@ -14,6 +14,7 @@ import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
 import inFlightPlugin from './plugins/in-flight.js';
 import mailPlugin from './plugins/mail.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
 import healthRoutes from './routes/health.js';
 import loginRoutes from './routes/login.js';
 import passwordRoutes from './routes/password.js';
@@ -85,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('clock', clock);
   await app.register(mailPlugin, deps.mailer ? { mailer: deps.mailer } : {});
   await app.register(authPlugin);
+  await app.register(rateLimitPlugin);
   await app.register(docsPlugin);
   await app.register(healthRoutes);
   await app.register(loginRoutes, { prefix: '/api/v1' });

@@ -1,5 +1,7 @@
 // The only reader of process.env: every setting, its default and its check, in one place.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { configProblems } from './config-checks.js';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -33,11 +35,27 @@ const Env = Type.Object({
   SMTP_SECURE: Type.Boolean({ default: false }),
   EMAILS_FROM_EMAIL: Type.String({ minLength: 3, default: 'noreply@cnlearn.localhost' }),
   FRONTEND_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:5173' }),
+  PASSWORD_RECOVERY_ENABLED: Type.Boolean({ default: true }),
+  BACKEND_CORS_ORIGINS: Type.String({ default: '' }),
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  RATE_LIMIT_LOGIN_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
+  RATE_LIMIT_REFRESH_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 60 }),
+  RATE_LIMIT_REGISTER_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
+  RATE_LIMIT_RECOVERY_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
+  RATE_LIMIT_RESET_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
+  LOGIN_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  LOGIN_MAX_LOCKOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+  HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: defaultHashConcurrency() }),
+  HASH_QUEUE_LIMIT: Type.Integer({ minimum: 0, maximum: 100_000, default: 64 }),
 });
 
-/** Shortest SECRET_KEY accepted: 32 characters (HS256 wants at least 256 bits of key). */
-const SECRET_KEY_MIN_LENGTH = 32;
-const KNOWN_DEFAULT_SECRETS = new Set(['changethis', 'secret', 'changeme']);
+/** Argon2 hashes at once: the cores but one, so the event loop always has a core (at least one hash, though). */
+function defaultHashConcurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 export type Env = Static<typeof Env>;
 
@@ -66,6 +84,19 @@ export interface Config {
   smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
   emailsFrom: string;
   frontendUrl: string;
+  passwordRecoveryEnabled: boolean;
+  corsOrigins: string[];
+  /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs of the proxies. */
+  trustProxy: boolean | number | string;
+  rateLimit: {
+    enabled: boolean;
+    redisUrl?: string;
+    perMinute: { login: number; refresh: number; register: number; recovery: number; reset: number };
+    loginFreeFailures: number;
+    loginMaxLockoutSeconds: number;
+    loginMaxFailures: number;
+  };
+  hashing: { concurrency: number; queueLimit: number };
 }
 
 export class ConfigError extends Error {
@@ -96,15 +127,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     return `${key}${shown}: ${error.message}`;
   });
   const env = input as Env;
-  const secret = env.SECRET_KEY;
-  if (secret !== undefined && (secret.length < SECRET_KEY_MIN_LENGTH || KNOWN_DEFAULT_SECRETS.has(secret))) {
-    problems.push(`SECRET_KEY: must be a random string of at least ${SECRET_KEY_MIN_LENGTH} characters`);
-  } else if (secret === undefined && env.NODE_ENV === 'production') {
-    problems.push('SECRET_KEY: required in production (openssl rand -base64 48)');
-  }
-  if ((env.FIRST_SUPERUSER === undefined) !== (env.FIRST_SUPERUSER_PASSWORD === undefined)) {
-    problems.push('FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD: set both or neither');
-  }
+  problems.push(...configProblems(env));
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new ConfigError(`Invalid configuration:\n  ${unique.join('\n  ')}`);
@@ -121,8 +144,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_ITERATIONS, parallelism: env.ARGON2_PARALLELISM },
-    secretKey: secret ?? randomBytes(32).toString('base64url'),
-    secretKeyGenerated: secret === undefined,
+    secretKey: env.SECRET_KEY ?? randomBytes(32).toString('base64url'),
+    secretKeyGenerated: env.SECRET_KEY === undefined,
     jwtAlgorithm: env.JWT_ALGORITHM as Config['jwtAlgorithm'],
     accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86_400,
@@ -142,5 +165,32 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     emailsFrom: env.EMAILS_FROM_EMAIL,
     frontendUrl: env.FRONTEND_URL.replace(/\/+$/, ''),
+    passwordRecoveryEnabled: env.PASSWORD_RECOVERY_ENABLED,
+    corsOrigins: env.BACKEND_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      ...(env.REDIS_URL && { redisUrl: env.REDIS_URL }),
+      perMinute: {
+        login: env.RATE_LIMIT_LOGIN_PER_MINUTE,
+        refresh: env.RATE_LIMIT_REFRESH_PER_MINUTE,
+        register: env.RATE_LIMIT_REGISTER_PER_MINUTE,
+        recovery: env.RATE_LIMIT_RECOVERY_PER_MINUTE,
+        reset: env.RATE_LIMIT_RESET_PER_MINUTE,
+      },
+      loginFreeFailures: env.LOGIN_FREE_FAILURES,
+      loginMaxLockoutSeconds: env.LOGIN_MAX_LOCKOUT_SECONDS,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    },
+    hashing: { concurrency: env.HASH_CONCURRENCY, queueLimit: env.HASH_QUEUE_LIMIT },
   };
+}
+
+export function parseTrustProxy(value: string): boolean | number | string {
+  const trimmed = value.trim();
+  if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed;
 }

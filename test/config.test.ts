@@ -33,7 +33,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'short' })).toThrow(/SECRET_KEY: must be a random string/);
     expect(() => loadConfig({ SECRET_KEY: 'changethis' })).toThrow(/SECRET_KEY/);
     const secret = 'k'.repeat(40);
-    expect(loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret })).toMatchObject({ secretKey: secret, secretKeyGenerated: false });
+    const production = { NODE_ENV: 'production', SECRET_KEY: secret, SMTP_HOST: 'mail.example.com' };
+    expect(loadConfig(production)).toMatchObject({ secretKey: secret, secretKeyGenerated: false });
     const development = loadConfig({});
     expect(development.secretKeyGenerated).toBe(true);
     expect(development.secretKey.length).toBeGreaterThanOrEqual(32);
@@ -49,5 +50,29 @@ describe('loadConfig', () => {
       return;
     }
     throw new Error('expected a ConfigError');
+  });
+
+  it('refuses weak hashing and recovery without mail in production (self-check)', () => {
+    const base = { NODE_ENV: 'production', SECRET_KEY: 's'.repeat(48) };
+    expect(() => loadConfig(base)).toThrow(/SMTP_HOST: password recovery is enabled/);
+    expect(loadConfig({ ...base, PASSWORD_RECOVERY_ENABLED: 'false' }).passwordRecoveryEnabled).toBe(false);
+    const weak = () => loadConfig({ ...base, SMTP_HOST: 'mail', ARGON2_MEMORY_KIB: '4096', ARGON2_ITERATIONS: '1' });
+    expect(weak).toThrow(/ARGON2_MEMORY_KIB: below the OWASP minimum/);
+    expect(weak).toThrow(/ARGON2_ITERATIONS: below the OWASP minimum/);
+    expect(loadConfig({ ARGON2_MEMORY_KIB: '4096' }).argon2.memoryCost).toBe(4096); // allowed outside production
+  });
+
+  it('parses TRUST_PROXY, CORS origins and the rate-limit switch', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ BACKEND_CORS_ORIGINS: 'https://a.example, http://localhost:5173/' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({}).rateLimit.enabled).toBe(true);
+    expect(loadConfig({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
   });
 });

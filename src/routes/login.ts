@@ -27,8 +27,9 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Returns a short-lived access token and a single-use refresh token.',
         consumes: [FORM],
         body: LoginForm,
-        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError },
+        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
       },
+      onRequest: app.rateLimit('login'),
       // The fields are form fields: a JSON body has none of them, as FastAPI would say.
       preValidation: async (request) => {
         if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) {
@@ -39,8 +40,13 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function loginAccessToken(request, reply) {
       const { username, password } = request.body;
+      await app.loginGuard.check(username);
       const user = await users.authenticate(username, password);
-      if (!user) throw new HttpError(400, INCORRECT);
+      if (!user) {
+        await app.loginGuard.failed(username);
+        throw new HttpError(400, INCORRECT);
+      }
+      await app.loginGuard.succeeded(username);
       if (!users.isActive(user)) throw new HttpError(400, 'Inactive user');
       if (app.config.requireEmailVerification && !user.is_verified) {
         app.emails.sendVerification(user);
@@ -59,8 +65,9 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Exchange a refresh token for a new token pair',
         description: 'Refresh tokens are single-use. Presenting a spent one revokes the whole login.',
         body: RefreshRequest,
-        response: { 200: Token, ...UNAUTHORIZED, 422: ValidationError },
+        response: { 200: Token, ...UNAUTHORIZED, 422: ValidationError, 429: HttpErrorBody },
       },
+      onRequest: app.rateLimit('refresh'),
     },
     async function refreshAccessToken(request, reply) {
       const pair = await app.auth.refresh(request.body.refresh_token);

@@ -11,6 +11,7 @@ const RECOVERY_SENT = 'If that email is registered, we sent a password recovery 
 const INVALID_TOKEN = 'Invalid token';
 
 const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  if (!app.config.passwordRecoveryEnabled) return; // PASSWORD_RECOVERY_ENABLED=false: the routes do not exist
   const users = new UserRepository(app.db, app.config.argon2, app.clock);
   const tokens = new ActionTokenRepository(app.db, app.clock);
 
@@ -25,8 +26,9 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '(default 60); a newer link voids the older one. The answer is the same whether or not the address belongs ' +
           'to an active account, and comes before the lookup, so neither its body nor its timing tells.',
         params: PasswordRecoveryParams,
-        response: { 200: Message, 422: ValidationError },
+        response: { 200: Message, 422: ValidationError, 429: HttpErrorBody },
       },
+      onRequest: app.rateLimit('recovery'),
     },
     async function recoverPassword(request) {
       const { email } = request.params;
@@ -49,8 +51,9 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The token is spent by this call. The new password ends every login of the account (access and refresh ' +
           'tokens) and voids any other pending recovery link. Unknown, expired or spent tokens: 400 `Invalid token`.',
         body: NewPassword,
-        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError },
+        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
       },
+      onRequest: app.rateLimit('reset'),
     },
     async function resetPassword(request) {
       const { token, new_password } = request.body;

@@ -30,8 +30,9 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Creates an active, non-superuser account. Only `email`, `password` and `full_name` are read. ' +
           'E-mail addresses are unique whatever their letter case.',
         body: UserRegister,
-        response: { 200: User, 400: HttpErrorBody, 422: ValidationError },
+        response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
       },
+      onRequest: app.rateLimit('register'),
     },
     async function registerUser(request) {
       const { email, password, full_name } = request.body;
