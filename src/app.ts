@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
 import docsPlugin from './plugins/docs.js';
 import errorsPlugin from './plugins/errors.js';
+import httpSecurityPlugin from './plugins/http-security.js';
 import inFlightPlugin from './plugins/in-flight.js';
 import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
@@ -67,6 +68,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
+    // A hop count is accepted at run time (Fastify's docs) though its types only name booleans and strings.
+    trustProxy: config.trustProxy as boolean | string,
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 768, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -82,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const clock = deps.clock ?? systemClock;
   await app.register(inFlightPlugin);
   await app.register(errorsPlugin);
+  await app.register(httpSecurityPlugin);
   await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
   app.decorate('clock', clock);
   await app.register(mailPlugin, deps.mailer ? { mailer: deps.mailer } : {});
