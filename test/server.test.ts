@@ -48,10 +48,10 @@ describe('server process', () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/users/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'server@example.com', password: 'server password' }),
+      body: JSON.stringify({ email: 'server@example.com', password: 'quiet harbour lights' }),
     });
     expect(response.status).toBe(200);
-    expect(log()).not.toContain('server password'); // nothing secret in the logs
+    expect(log()).not.toContain('quiet harbour lights'); // nothing secret in the logs
 
     const cli = run('scripts/db.ts', ['migrate'], {});
     const cliLog = output(cli);
@@ -70,7 +70,7 @@ describe('server process', () => {
     const duplicate = await fetch(`http://127.0.0.1:${againPort}/api/v1/users/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'SERVER@example.com', password: 'server password' }),
+      body: JSON.stringify({ email: 'SERVER@example.com', password: 'quiet harbour lights' }),
     });
     expect(duplicate.status).toBe(400);
     again.kill('SIGINT');

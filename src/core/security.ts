@@ -25,6 +25,11 @@ export interface VerifyResult {
 
 const BCRYPT_PREFIX = /^\$2[aby]\$\d\d\$/;
 
+/** NFKC: the same password typed on another keyboard or OS (composed/decomposed, full-width) hashes alike. */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
 /** Length in Unicode code points (what a user counts), not UTF-16 units or bytes. */
 export function passwordLength(password: string): number {
   let count = 0;
@@ -32,16 +37,8 @@ export function passwordLength(password: string): number {
   return count;
 }
 
-/** Why a password is refused before any hashing, or undefined when its length is acceptable. */
-export function checkPasswordLength(password: string, minLength: number): string | undefined {
-  const length = passwordLength(password);
-  if (length < minLength) return `ensure this value has at least ${minLength} characters`;
-  if (length > PASSWORD_MAX_LENGTH) return `ensure this value has at most ${PASSWORD_MAX_LENGTH} characters`;
-  return undefined;
-}
-
 export async function hashPassword(password: string, params: Argon2Params = OWASP_ARGON2): Promise<string> {
-  return hash(password, { algorithm: ARGON2ID, ...params });
+  return hash(normalizePassword(password), { algorithm: ARGON2ID, ...params });
 }
 
 function weakerThan(phc: string, params: Argon2Params): boolean {
@@ -57,13 +54,13 @@ export async function verifyPassword(
   params: Argon2Params = OWASP_ARGON2,
 ): Promise<VerifyResult> {
   if (BCRYPT_PREFIX.test(storedHash)) {
-    // bcrypt only looks at the first 72 bytes; the original system hashed whatever it was given, so do the same.
+    // The original system hashed the raw input (bcrypt reads its first 72 bytes): verify exactly that, unnormalised.
     const valid = await bcrypt.compare(password, storedHash);
     return { valid, needsRehash: valid };
   }
   if (!storedHash.startsWith('$argon2')) return { valid: false, needsRehash: false };
   try {
-    const valid = await verify(storedHash, password);
+    const valid = await verify(storedHash, normalizePassword(password));
     return { valid, needsRehash: valid && weakerThan(storedHash, params) };
   } catch {
     return { valid: false, needsRehash: false }; // a malformed stored hash never verifies

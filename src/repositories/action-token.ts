@@ -28,11 +28,24 @@ export class ActionTokenRepository {
     return token;
   }
 
+  /** The user id of a live token, without spending it. */
+  async peek(token: string, purpose: ActionPurpose): Promise<number | undefined> {
+    const [row] = await this.db
+      .select({ userId: actionTokens.user_id })
+      .from(actionTokens)
+      .where(this.live(token, purpose));
+    return row?.userId;
+  }
+
+  private live(token: string, purpose: ActionPurpose) {
+    return and(eq(actionTokens.token_hash, hashToken(token)), eq(actionTokens.purpose, purpose), gt(actionTokens.expires_at, this.clock()));
+  }
+
   /** Spends the token: the user id it was issued for, or undefined when unknown, expired or already spent. */
   async consume(token: string, purpose: ActionPurpose): Promise<number | undefined> {
     const [row] = await this.db
       .delete(actionTokens)
-      .where(and(eq(actionTokens.token_hash, hashToken(token)), eq(actionTokens.purpose, purpose), gt(actionTokens.expires_at, this.clock())))
+      .where(this.live(token, purpose))
       .returning({ userId: actionTokens.user_id });
     return row?.userId;
   }

@@ -5,7 +5,7 @@ import { ActionTokenRepository } from '../repositories/action-token.js';
 import { UserRepository } from '../repositories/user.js';
 import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
 import { NewPassword, PasswordRecoveryParams } from '../schemas/password.js';
-import { assertPasswordLength } from './users.js';
+import { assertPasswordPolicy } from '../core/password-policy.js';
 
 const RECOVERY_SENT = 'If that email is registered, we sent a password recovery link';
 const INVALID_TOKEN = 'Invalid token';
@@ -57,8 +57,12 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function resetPassword(request) {
       const { token, new_password } = request.body;
-      // Before the token is spent: a too-short password must leave the link usable for a second try.
-      assertPasswordLength(new_password, app.config.passwordMinLength, 'new_password');
+      // Checked before the token is spent: a refused password must leave the link usable for a second try.
+      const ownerId = await tokens.peek(token, 'password_reset');
+      const owner = ownerId === undefined ? undefined : await users.get(ownerId);
+      if (!owner?.is_active) throw new HttpError(400, INVALID_TOKEN);
+      const { email, full_name: fullName } = owner;
+      assertPasswordPolicy(new_password, { minLength: app.config.passwordMinLength, email, fullName }, 'new_password');
       // Deleting the token is the claim on it: of two concurrent uses, only one gets a user id.
       const userId = await tokens.consume(token, 'password_reset');
       const user = userId === undefined ? undefined : await users.get(userId);

@@ -9,7 +9,7 @@ import { UserRepository } from '../repositories/user.js';
 import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
 import { User, UserCreate, UserIdParams, UsersPublic, UsersQuery, UserUpdate } from '../schemas/user.js';
 import { EMAIL_TAKEN, SUPERUSER_SELF_DELETE, USER_DELETED } from './users-me.js';
-import { assertPasswordLength } from './users.js';
+import { assertPasswordPolicy } from '../core/password-policy.js';
 
 const EMAIL_IN_USE = 'This email is already in use.';
 const NOT_FOUND = () => new HttpError(404, 'User not found');
@@ -56,7 +56,7 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function createUser(request) {
       const { email, password, full_name, is_active, is_superuser } = request.body;
-      assertPasswordLength(password, app.config.passwordMinLength);
+      assertPasswordPolicy(password, { minLength: app.config.passwordMinLength, email, fullName: full_name });
       // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
       if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
       try {
@@ -108,9 +108,12 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function updateUser(request) {
       const { email, password, full_name, is_active, is_superuser } = request.body;
-      if (password !== undefined) assertPasswordLength(password, app.config.passwordMinLength);
       const user = await users.get(request.params.user_id);
       if (!user) throw NOT_FOUND();
+      if (password !== undefined) {
+        const context = { email: email ?? user.email, fullName: full_name === undefined ? user.full_name : full_name };
+        assertPasswordPolicy(password, { minLength: app.config.passwordMinLength, ...context });
+      }
       if (email !== undefined) {
         const owner = await users.getByEmail(email);
         if (owner && owner.id !== user.id) throw new HttpError(409, EMAIL_TAKEN);

@@ -2,12 +2,12 @@
 // Every route needs a bearer token; request.user is the row app.authenticate loaded for it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, isUniqueViolation } from '../core/errors.js';
-import { verifyPassword } from '../core/security.js';
+import { normalizePassword, verifyPassword } from '../core/security.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
 import { UserRepository } from '../repositories/user.js';
 import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
 import { UpdatePassword, User, UserUpdateMe } from '../schemas/user.js';
-import { assertPasswordLength } from './users.js';
+import { assertPasswordPolicy } from '../core/password-policy.js';
 
 export const EMAIL_TAKEN = 'User with this email already exists';
 export const SUPERUSER_SELF_DELETE = 'Super users are not allowed to delete themselves';
@@ -79,10 +79,11 @@ const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async function updatePasswordMe(request) {
       const { current_password, new_password } = request.body;
       // Before any Argon2 work, and a 422 before a 400, as FastAPI validates the body before the handler runs.
-      assertPasswordLength(new_password, app.config.passwordMinLength, 'new_password');
+      const { email, full_name: fullName } = request.user;
+      assertPasswordPolicy(new_password, { minLength: app.config.passwordMinLength, email, fullName }, 'new_password');
       const { valid } = await verifyPassword(current_password, request.user.hashed_password, app.config.argon2);
       if (!valid) throw new HttpError(400, 'Incorrect password');
-      if (current_password === new_password) throw new HttpError(400, 'New password cannot be the same as the current one');
+      if (normalizePassword(current_password) === normalizePassword(new_password)) throw new HttpError(400, 'New password cannot be the same as the current one');
       // The repository revokes all the user's logins in the same transaction as the new hash.
       if (!(await users.update(request.user, { password: new_password }))) throw new HttpError(404, 'User not found');
       return { message: 'Password updated successfully' };

@@ -1,20 +1,12 @@
 // /api/v1/users: registration (the original system's one endpoint).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HttpError, isUniqueViolation, RequestValidationError } from '../core/errors.js';
-import { checkPasswordLength } from '../core/security.js';
+import { HttpError, isUniqueViolation } from '../core/errors.js';
+import { assertPasswordPolicy } from '../core/password-policy.js';
 import { UserRepository } from '../repositories/user.js';
 import { HttpError as HttpErrorBody, ValidationError } from '../schemas/common.js';
 import { User, UserRegister } from '../schemas/user.js';
 
 const EMAIL_IN_USE = 'This email is already in use.';
-
-export function assertPasswordLength(password: string, minLength: number, field = 'password'): void {
-  const problem = checkPasswordLength(password, minLength);
-  if (problem) {
-    const type = problem.includes('at least') ? 'value_error.any_str.min_length' : 'value_error.any_str.max_length';
-    throw new RequestValidationError([{ loc: ['body', field], msg: problem, type }]);
-  }
-}
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
@@ -36,7 +28,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function registerUser(request) {
       const { email, password, full_name } = request.body;
-      assertPasswordLength(password, config.passwordMinLength);
+      assertPasswordPolicy(password, { minLength: config.passwordMinLength, email, fullName: full_name });
       // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
       if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
       try {
