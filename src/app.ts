@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { PasswordHasher, WorkQueue } from './core/password-hasher.js';
 import { validatorCompiler } from './core/validation.js';
 import authPlugin from './plugins/auth.js';
 import dbPlugin from './plugins/db.js';
@@ -40,6 +41,8 @@ declare module 'fastify' {
     config: Config;
     /** The time source of tokens and expiries (deps.clock in tests). */
     clock: Clock;
+    /** Argon2 with a bounded queue (HASH_CONCURRENCY, HASH_QUEUE_LIMIT): every password hash and check goes here. */
+    hasher: PasswordHasher;
   }
 }
 
@@ -88,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(httpSecurityPlugin);
   await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
   app.decorate('clock', clock);
+  app.decorate('hasher', new PasswordHasher(config.argon2, new WorkQueue(config.hashing.concurrency, config.hashing.queueLimit)));
   await app.register(mailPlugin, deps.mailer ? { mailer: deps.mailer } : {});
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
@@ -99,7 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(usersAdminRoutes, { prefix: '/api/v1/users' });
   await app.register(passwordRoutes, { prefix: '/api/v1' });
   await app.register(verificationRoutes, { prefix: '/api/v1' });
-  app.addHook('onReady', async () => ensureFirstSuperuser(app.db, config, app.log));
+  app.addHook('onReady', async () => ensureFirstSuperuser(app.db, app.hasher, config, app.log));
   if (config.secretKeyGenerated) {
     app.log.warn('SECRET_KEY is not set: using a random key, so tokens stop working when the process restarts');
   }

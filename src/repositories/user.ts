@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { hashPassword, OWASP_ARGON2, verifyPassword, type Argon2Params } from '../core/security.js';
+import { PasswordHasher } from '../core/password-hasher.js';
 import type { UserCreate, UserUpdate } from '../schemas/user.js';
 import { ActionTokenRepository } from './action-token.js';
 import { Repository } from './base.js';
@@ -19,7 +19,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** One throwaway hash per parameter set, made on first use. */
-const dummyHashes = new WeakMap<Argon2Params, Promise<string>>();
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
 
 /** What the API accepts, plus what only the service itself sets. */
 type Create = UserCreate & { is_verified?: boolean };
@@ -28,7 +28,7 @@ type Update = UserUpdate & { is_verified?: boolean };
 export class UserRepository extends Repository<typeof users, Create, Update> {
   constructor(
     db: Db,
-    private readonly argon2: Argon2Params = OWASP_ARGON2,
+    private readonly hasher: PasswordHasher = new PasswordHasher(),
     private readonly clock: Clock = systemClock,
   ) {
     super(db, users);
@@ -55,14 +55,14 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
   }
 
   protected override async toInsertValues({ password, email, ...rest }: Create): Promise<typeof users.$inferInsert> {
-    return { ...rest, email: normalizeEmail(email), hashed_password: await hashPassword(password, this.argon2) };
+    return { ...rest, email: normalizeEmail(email), hashed_password: await this.hasher.hash(password) };
   }
 
   protected override async toUpdateValues({ password, email, ...rest }: Partial<Update>) {
     return {
       ...rest,
       ...(email !== undefined && { email: normalizeEmail(email) }),
-      ...(password !== undefined && { hashed_password: await hashPassword(password, this.argon2) }),
+      ...(password !== undefined && { hashed_password: await this.hasher.hash(password) }),
     };
   }
 
@@ -85,20 +85,20 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
     const user = await this.getByEmail(email);
     if (!user) {
       // The same Argon2 work as for a known address, so the answer's timing does not tell which addresses exist.
-      await verifyPassword(password, await this.dummyHash());
+      await this.hasher.verify(password, await this.dummyHash());
       return undefined;
     }
-    const { valid, needsRehash } = await verifyPassword(password, user.hashed_password, this.argon2);
+    const { valid, needsRehash } = await this.hasher.verify(password, user.hashed_password);
     if (!valid) return undefined;
     if (!needsRehash) return user;
     // The same password, stored better: not a credential change, so no login is revoked (base writeUpdate).
-    const hashed_password = await hashPassword(password, this.argon2);
+    const hashed_password = await this.hasher.hash(password);
     return (await super.writeUpdate(this.db, user, { hashed_password })) ?? user;
   }
 
   private dummyHash(): Promise<string> {
-    let hash = dummyHashes.get(this.argon2);
-    if (!hash) dummyHashes.set(this.argon2, (hash = hashPassword(randomBytes(16).toString('hex'), this.argon2)));
+    let hash = dummyHashes.get(this.hasher);
+    if (!hash) dummyHashes.set(this.hasher, (hash = this.hasher.hash(randomBytes(16).toString('hex'))));
     return hash;
   }
 

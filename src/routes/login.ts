@@ -16,7 +16,7 @@ const UNAUTHORIZED = { 401: HttpErrorBody };
 
 const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: app.config.bodyLimit });
-  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
 
   app.post(
     '/login/access-token',

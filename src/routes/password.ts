@@ -12,7 +12,7 @@ const INVALID_TOKEN = 'Invalid token';
 
 const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (!app.config.passwordRecoveryEnabled) return; // PASSWORD_RECOVERY_ENABLED=false: the routes do not exist
-  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
   const tokens = new ActionTokenRepository(app.db, app.clock);
 
   app.post(

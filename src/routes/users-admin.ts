@@ -19,7 +19,7 @@ const GUARD_ERRORS = { 400: HttpErrorBody, 401: HttpErrorBody, 403: HttpErrorBod
 const common = { tags: ['users'], security: BEARER_SECURITY };
 
 const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
   // Both in onRequest, so a normal user gets 403 before the body is parsed or validated (FastAPI also resolves
   // get_current_active_superuser before it validates the parameters).
   const superuserOnly = { onRequest: [app.authenticate, app.requireSuperuser] };

@@ -2,7 +2,7 @@
 // Every route needs a bearer token; request.user is the row app.authenticate loaded for it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, isUniqueViolation } from '../core/errors.js';
-import { normalizePassword, verifyPassword } from '../core/security.js';
+import { normalizePassword } from '../core/security.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
 import { UserRepository } from '../repositories/user.js';
 import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
@@ -20,7 +20,7 @@ const common = { tags: ['users'], security: BEARER_SECURITY };
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
 
   app.get(
     '/me',
@@ -81,7 +81,7 @@ const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Before any Argon2 work, and a 422 before a 400, as FastAPI validates the body before the handler runs.
       const { email, full_name: fullName } = request.user;
       assertPasswordPolicy(new_password, { minLength: app.config.passwordMinLength, email, fullName }, 'new_password');
-      const { valid } = await verifyPassword(current_password, request.user.hashed_password, app.config.argon2);
+      const { valid } = await app.hasher.verify(current_password, request.user.hashed_password);
       if (!valid) throw new HttpError(400, 'Incorrect password');
       if (normalizePassword(current_password) === normalizePassword(new_password)) throw new HttpError(400, 'New password cannot be the same as the current one');
       // The repository revokes all the user's logins in the same transaction as the new hash.

@@ -10,7 +10,7 @@ const EMAIL_IN_USE = 'This email is already in use.';
 
 const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
-  const users = new UserRepository(app.db, config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
 
   app.post(
     '/register',

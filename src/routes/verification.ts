@@ -9,7 +9,7 @@ import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas
 import { VerifyEmail } from '../schemas/password.js';
 
 const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const users = new UserRepository(app.db, app.config.argon2, app.clock);
+  const users = new UserRepository(app.db, app.hasher, app.clock);
   const tokens = new ActionTokenRepository(app.db, app.clock);
 
   app.post(

@@ -3,13 +3,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { isUniqueViolation } from '../core/errors.js';
+import type { PasswordHasher } from '../core/password-hasher.js';
 import type { Db } from '../db/client.js';
 import { UserRepository } from '../repositories/user.js';
 
-export async function ensureFirstSuperuser(db: Db, config: Config, log: FastifyBaseLogger): Promise<void> {
+export async function ensureFirstSuperuser(db: Db, hasher: PasswordHasher, config: Config, log: FastifyBaseLogger): Promise<void> {
   const first = config.firstSuperuser;
   if (!first) return;
-  const users = new UserRepository(db, config.argon2);
+  const users = new UserRepository(db, hasher);
   if (await users.getByEmail(first.email)) return;
   try {
     await users.create({ email: first.email, password: first.password, is_superuser: true, is_verified: true });

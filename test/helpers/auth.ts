@@ -17,7 +17,7 @@ export async function createUser(
 ): Promise<TestUser> {
   const email = fields.email ?? randomEmail();
   const password = fields.password ?? randomPassword();
-  const user = await new UserRepository(app.db, app.config.argon2).create({ full_name: null, ...fields, email, password });
+  const user = await new UserRepository(app.db, app.hasher).create({ full_name: null, ...fields, email, password });
   return { user, email, password };
 }
 

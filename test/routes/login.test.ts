@@ -201,9 +201,9 @@ describe('first superuser', () => {
     const read = await me(`Bearer ${response.json().access_token}`);
     expect(read.json().is_superuser).toBe(true);
 
-    const repo = new UserRepository(app.db, app.config.argon2);
+    const repo = new UserRepository(app.db, app.hasher);
     await repo.update((await repo.getByEmail('admin@example.com'))!, { password: 'changed admin password' });
-    await ensureFirstSuperuser(app.db, app.config, app.log);
+    await ensureFirstSuperuser(app.db, app.hasher, app.config, app.log);
     expect((await login(app, 'admin@example.com', 'changed admin password')).statusCode).toBe(200);
     expect(await repo.count()).toBeGreaterThan(0);
   });

@@ -174,7 +174,7 @@ describe('POST /api/v1/reset-password/', () => {
   it('voids a pending link when the password changes some other way', async () => {
     const { email, user } = await createUser(app);
     const token = await recoveryToken(email);
-    await new UserRepository(app.db, app.config.argon2).update(user, { password: 'changed in the profile' });
+    await new UserRepository(app.db, app.hasher).update(user, { password: 'changed in the profile' });
     expect((await reset(token, 'from the stale link')).json()).toEqual(INVALID_TOKEN);
     expect((await login(app, email, 'changed in the profile')).statusCode).toBe(200);
   });

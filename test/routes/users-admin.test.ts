@@ -23,7 +23,7 @@ let superuser: TestUser & { headers: Headers };
 
 beforeAll(async () => {
   app = await buildTestApp();
-  repo = new UserRepository(app.db, app.config.argon2);
+  repo = new UserRepository(app.db, app.hasher);
   [normal, superuser] = await Promise.all([normalUserTokenHeaders(app), superuserTokenHeaders(app)]);
 });
 afterAll(async () => {

@@ -21,7 +21,7 @@ let superuser: TestUser & { headers: Headers };
 
 beforeAll(async () => {
   app = await buildTestApp();
-  repo = new UserRepository(app.db, app.config.argon2);
+  repo = new UserRepository(app.db, app.hasher);
   [normal, superuser] = await Promise.all([normalUserTokenHeaders(app), superuserTokenHeaders(app)]);
   // Verified, so the tests can see an e-mail change reset it (a field-only update revokes nothing).
   await repo.update(normal.user, { is_verified: true });

@@ -1,0 +1,49 @@
+// Argon2 runs on libuv's thread pool; left alone, a registration storm queues unbounded work there (memory, and
+// latency for everything else that needs the pool). PasswordHasher admits at most `concurrency` hashes at once
+// and `queueLimit` waiting ones; beyond that it refuses at once with a 503 the client can retry.
+import { HttpError } from './errors.js';
+import { hashPassword, OWASP_ARGON2, verifyPassword, type Argon2Params, type VerifyResult } from './security.js';
+
+export class ServiceBusyError extends HttpError {
+  constructor() {
+    super(503, 'Service busy, retry later', { 'retry-after': '1' });
+  }
+}
+
+export class WorkQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly queueLimit: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.concurrency) this.running += 1;
+    else if (this.waiting.length < this.queueLimit) await new Promise<void>((start) => this.waiting.push(start));
+    else throw new ServiceBusyError();
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight to the next task
+      else this.running -= 1;
+    }
+  }
+}
+
+export class PasswordHasher {
+  constructor(
+    readonly params: Argon2Params = OWASP_ARGON2,
+    private readonly queue = new WorkQueue(Number.POSITIVE_INFINITY, 0),
+  ) {}
+
+  hash(password: string): Promise<string> {
+    return this.queue.run(() => hashPassword(password, this.params));
+  }
+
+  verify(password: string, storedHash: string): Promise<VerifyResult> {
+    return this.queue.run(() => verifyPassword(password, storedHash, this.params));
+  }
+}
