@@ -68,6 +68,7 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = userId === undefined ? undefined : await users.get(userId);
       if (!user?.is_active) throw new HttpError(400, INVALID_TOKEN);
       await users.update(user, { password: new_password });
+      await app.loginGuard.succeeded(user.email); // the owner proved control of the address: lift any lockout
       return { message: 'Password updated successfully' };
     },
   );

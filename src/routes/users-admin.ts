@@ -126,6 +126,7 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw error;
       }
       if (!updated) throw NOT_FOUND(); // deleted meanwhile
+      if (password !== undefined) await app.loginGuard.succeeded(updated.email); // a new password: lift any lockout
       return updated;
     },
   );

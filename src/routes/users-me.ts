@@ -86,6 +86,7 @@ const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (normalizePassword(current_password) === normalizePassword(new_password)) throw new HttpError(400, 'New password cannot be the same as the current one');
       // The repository revokes all the user's logins in the same transaction as the new hash.
       if (!(await users.update(request.user, { password: new_password }))) throw new HttpError(404, 'User not found');
+      await app.loginGuard.succeeded(request.user.email);
       return { message: 'Password updated successfully' };
     },
   );
