@@ -2,7 +2,8 @@
 // It never listens: src/server.ts does, and tests use app.inject().
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -54,9 +55,30 @@ function requestId(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * Errors as pino writes them, minus what must not reach a log: drizzle puts a failed query's parameters (a
+ * password hash, an e-mail) into its message and a `params` field.
+ */
+function errorSerializer(error: Error) {
+  const serialized = pino.stdSerializers.err(error) as ReturnType<typeof pino.stdSerializers.err> & Record<string, unknown>;
+  const strip = (text: unknown) => (typeof text === 'string' ? text.replace(/\nparams: [\s\S]*$/, '\nparams: [redacted]') : text);
+  serialized.message = strip(serialized.message) as string;
+  serialized.stack = strip(serialized.stack) as string;
+  delete serialized.params;
+  return serialized;
+}
+
+/** Malformed or over-long URLs are refused by the router before any hook: answer them in the one error shape. */
+function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  request.log.info({ code: error.code }, 'refused by the router');
+  return reply.code(tooLong ? 414 : 400).send({ detail: tooLong ? 'URI Too Long' : 'Malformed URL' });
+}
+
 function loggerOptions(config: Config) {
   return {
     level: config.logLevel,
+    serializers: { err: errorSerializer },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.hashed_password', 'password'],
       censor: '[redacted]',
@@ -75,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     trustProxy: config.trustProxy as boolean | string,
     ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 768, ignoreTrailingSlash: true },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

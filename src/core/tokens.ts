@@ -39,7 +39,8 @@ export async function decodeAccessToken(token: string, settings: AccessTokenSett
     });
     const userId = Number(payload.sub);
     const sessionId = payload.sid;
-    if (!Number.isSafeInteger(userId) || userId < 1 || String(userId) !== payload.sub) return undefined;
+    // Ids are Postgres integers: anything outside 1..2^31-1 names no user (and would make the lookup fail).
+    if (!Number.isSafeInteger(userId) || userId < 1 || userId > 2_147_483_647 || String(userId) !== payload.sub) return undefined;
     if (typeof sessionId !== 'string' || !UUID.test(sessionId)) return undefined;
     return { userId, sessionId };
   } catch {

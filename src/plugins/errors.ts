@@ -4,6 +4,7 @@ import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError, isDatabaseUnavailable, RequestValidationError } from '../core/errors.js';
 import { toValidationIssues } from '../core/validation.js';
+import { findIllFormedString } from '../core/well-formed.js';
 
 /** Fastify's own client errors, with the messages we answer them with. */
 const CLIENT_ERRORS: Record<string, string> = {
@@ -16,6 +17,15 @@ const CLIENT_ERRORS: Record<string, string> = {
 
 export default fp(
   async (app) => {
+    // Before schema validation, on every route: strings Postgres cannot store faithfully are a 422, not a 500.
+    app.addHook('preValidation', async (request) => {
+      const issue =
+        findIllFormedString(request.params, ['path']) ??
+        findIllFormedString(request.query, ['query']) ??
+        findIllFormedString(request.body, ['body']);
+      if (issue) throw new RequestValidationError([issue]);
+    });
+
     app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
 
     app.setErrorHandler<FastifyError>(async (error, request, reply) => {

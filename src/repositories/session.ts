@@ -1,6 +1,6 @@
 // Logins (sessions) and their rotating refresh tokens. A refresh token is single-use: spending it marks it used
 // and issues the next one; presenting a spent one again means it was stolen, so the whole login is revoked.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { refreshTokens, sessions, users, type User } from '../db/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -56,28 +56,34 @@ export class SessionRepository {
     const now = this.clock();
     const tokenHash = hashToken(refreshToken);
     return this.db.transaction(async (tx) => {
-      const [spent] = await tx
-        .update(refreshTokens)
-        .set({ used_at: now })
-        .where(and(eq(refreshTokens.token_hash, tokenHash), isNull(refreshTokens.used_at), gt(refreshTokens.expires_at, now)))
-        .returning({ sessionId: refreshTokens.session_id });
-      if (!spent) {
-        const [known] = await tx
-          .select({ sessionId: refreshTokens.session_id, usedAt: refreshTokens.used_at })
-          .from(refreshTokens)
-          .where(eq(refreshTokens.token_hash, tokenHash));
-        if (!known?.usedAt) return { status: 'invalid' } as const; // unknown or expired
-        await tx.update(sessions).set({ revoked_at: now }).where(and(eq(sessions.id, known.sessionId), isNull(sessions.revoked_at)));
+      const [token] = await tx
+        .select({
+          sessionId: refreshTokens.session_id,
+          usedAt: refreshTokens.used_at,
+          expiresAt: refreshTokens.expires_at,
+          userId: sessions.user_id,
+          revokedAt: sessions.revoked_at,
+        })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.session_id))
+        .where(eq(refreshTokens.token_hash, tokenHash));
+      // Unknown, expired, or of an ended login: refused, and nothing is written.
+      if (!token || token.revokedAt || token.expiresAt <= now) return { status: 'invalid' } as const;
+      // Spent already (here, or by a concurrent request a moment ago): a replay. End the login it belongs to.
+      const spent = token.usedAt
+        ? []
+        : await tx
+            .update(refreshTokens)
+            .set({ used_at: now })
+            .where(and(eq(refreshTokens.token_hash, tokenHash), isNull(refreshTokens.used_at)))
+            .returning({ sessionId: refreshTokens.session_id });
+      if (spent.length === 0) {
+        await tx.update(sessions).set({ revoked_at: now }).where(and(eq(sessions.id, token.sessionId), isNull(sessions.revoked_at)));
         return { status: 'reused' } as const;
       }
-      const [session] = await tx
-        .select({ userId: sessions.user_id })
-        .from(sessions)
-        .where(and(eq(sessions.id, spent.sessionId), isNull(sessions.revoked_at)));
-      if (!session) return { status: 'invalid' } as const;
       const next = randomToken();
-      await tx.insert(refreshTokens).values({ token_hash: hashToken(next), session_id: spent.sessionId, expires_at: expiry(now, ttlSeconds) });
-      return { status: 'rotated', userId: session.userId, sessionId: spent.sessionId, refreshToken: next } as const;
+      await tx.insert(refreshTokens).values({ token_hash: hashToken(next), session_id: token.sessionId, expires_at: expiry(now, ttlSeconds) });
+      return { status: 'rotated', userId: token.userId, sessionId: token.sessionId, refreshToken: next } as const;
     });
   }
 
