@@ -1,15 +1,21 @@
-// `npm run bench`: load-tests the real server (built JS in a child process) on PGlite and on PostgreSQL.
-// Per database: GET /ready alone, POST /register alone, then both at once (does Argon2 on the thread pool keep the
-// event loop free, unlike the reference's bcrypt?). Prints a Markdown table and writes bench-results.json to the
-// OS temp dir. Settings: BENCH_DATABASES=pglite,postgres  BENCH_CONNECTIONS=50  BENCH_DURATION=10 (s)
-// BENCH_SERVER=dist|tsx  BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (admin database).
+// `npm run bench`: load-tests the real server (built JS in a child process) on PGlite and on PostgreSQL, with
+// RATE_LIMIT_ENABLED=false (all load comes from one IP). Scenarios per database (BENCH_SCENARIOS, default all):
+//   alone  GET /ready alone, then POST /register alone (BENCH_CONNECTIONS, BENCH_DURATION)
+//   mixed  both at once: does Argon2 on the thread pool keep the event loop free, unlike the reference's bcrypt?
+//   storm  the issue's measured goal: BENCH_STORM_CONNECTIONS=200 registering for BENCH_STORM_DURATION=20 s must
+//          get only 200/400/503, while a sequential GET /health keeps p99 ≤ 20 ms (GET /ready probed beside it)
+// Prints a Markdown table and writes bench-results.json to the OS temp dir. Other settings: BENCH_DATABASES=pglite,
+// postgres  BENCH_CONNECTIONS=50  BENCH_DURATION=10 (s)  BENCH_SERVER=dist|tsx
+// BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (admin database); HASH_CONCURRENCY, HASH_QUEUE_LIMIT
+// and the server's other variables pass through to it.
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupAll, describeError } from './bench/cleanup.js';
-import { drain, registerLoad, registerOnce, sequentialGets } from './bench/load.js';
-import { markdown, REFERENCE, type DatabaseResult, type Machine } from './bench/report.js';
-import { build, scratchPglite, scratchPostgres, startServer, type Scratch, type Server, type ServerMode } from './bench/server.js';
+import { markdown, REFERENCE, type DatabaseResult, type Machine, type RunInfo } from './bench/report.js';
+import { runScenarios, SCENARIOS, type ScenarioSettings } from './bench/scenarios.js';
+import { build, FIXED_ENV, scratchPglite, scratchPostgres, serverSetting, startServer } from './bench/server.js';
+import type { Scratch, Server, ServerMode } from './bench/server.js';
 
 const DATABASES = ['pglite', 'postgres'] as const;
 type DatabaseKind = (typeof DATABASES)[number];
@@ -23,11 +29,12 @@ function positiveInt(name: string, fallback: number): number {
   return Number(raw);
 }
 
-function selectedDatabases(): DatabaseKind[] {
-  const names = (process.env.BENCH_DATABASES ?? DATABASES.join(',')).split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
-  const unknown = names.filter((name) => !(DATABASES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) throw new UsageError(`BENCH_DATABASES: expected a list of ${DATABASES.join(', ')}`);
-  return [...new Set(names)] as DatabaseKind[];
+/** A comma-separated subset of `all` from the variable `name` (all of them when unset), in `all`'s order. */
+function selection<T extends string>(name: string, all: readonly T[]): T[] {
+  const names = (process.env[name] ?? all.join(',')).split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+  const unknown = names.filter((item) => !(all as readonly string[]).includes(item));
+  if (unknown.length > 0 || names.length === 0) throw new UsageError(`${name}: expected a list of ${all.join(', ')}`);
+  return all.filter((item) => names.includes(item));
 }
 
 /** The admin URL without its password, for messages. */
@@ -37,9 +44,7 @@ function safeUrl(url: string): string {
   return parsed.toString();
 }
 
-interface Settings {
-  connections: number;
-  seconds: number;
+interface Settings extends ScenarioSettings {
   mode: ServerMode;
   adminUrl: string;
 }
@@ -48,8 +53,11 @@ function readSettings(): Settings {
   const server = process.env.BENCH_SERVER ?? 'dist';
   if (server !== 'dist' && server !== 'tsx') throw new UsageError('BENCH_SERVER: expected dist or tsx');
   return {
+    scenarios: selection('BENCH_SCENARIOS', SCENARIOS),
     connections: positiveInt('BENCH_CONNECTIONS', 50),
     seconds: positiveInt('BENCH_DURATION', 10),
+    stormConnections: positiveInt('BENCH_STORM_CONNECTIONS', 200),
+    stormSeconds: positiveInt('BENCH_STORM_DURATION', 20),
     mode: server,
     adminUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   };
@@ -57,8 +65,9 @@ function readSettings(): Settings {
 
 const log = (text: string) => console.log(`[bench] ${text}`);
 
-async function benchDatabase(kind: DatabaseKind, { connections, seconds, mode, adminUrl }: Settings): Promise<DatabaseResult> {
-  const result: DatabaseResult = { database: kind, drainMs: [], serverLogLines: 0 };
+async function benchDatabase(kind: DatabaseKind, settings: Settings): Promise<DatabaseResult> {
+  const { mode, adminUrl } = settings;
+  const result: DatabaseResult = { database: kind, drainMs: {}, serverLogLines: 0 };
   let scratch: Scratch;
   try {
     scratch = kind === 'pglite' ? await scratchPglite() : await scratchPostgres(adminUrl);
@@ -72,23 +81,7 @@ async function benchDatabase(kind: DatabaseKind, { connections, seconds, mode, a
   try {
     log(`${kind}: starting the server (${mode}) on ${kind === 'pglite' ? scratch.databaseUrl : safeUrl(scratch.databaseUrl)}`);
     server = await startServer(scratch.databaseUrl, mode);
-    const base = server.baseUrl;
-    // Warm-up (JIT, Argon2's first allocation, the connection pool), then the idle latency of one registration,
-    // which tells drain() when the queue left by a load run is empty.
-    for (let i = 0; i < 3; i += 1) await registerOnce(base);
-    await sequentialGets(base, '/ready', 1);
-    const idle = Math.min(await registerOnce(base), await registerOnce(base));
-    result.idleRegisterMs = idle;
-
-    log(`${kind}: GET /ready alone, ${seconds} s`);
-    result.readyAlone = await sequentialGets(base, '/ready', seconds);
-    log(`${kind}: POST /register alone, ${connections} connections, ${seconds} s`);
-    result.register = await registerLoad(base, connections, seconds);
-    result.drainMs.push(await drain(base, idle));
-    log(`${kind}: POST /register storm + GET /ready, ${seconds} s`);
-    const [register, ready] = await Promise.all([registerLoad(base, connections, seconds), sequentialGets(base, '/ready', seconds)]);
-    result.storm = { register, ready };
-    result.drainMs.push(await drain(base, idle));
+    await runScenarios(server.baseUrl, settings, result, log);
   } catch (error) {
     // After Ctrl-C the failures are our own doing (server stopped under the load): say nothing.
     result.error = interrupted ? 'interrupted' : describeError(error);
@@ -103,10 +96,23 @@ async function benchDatabase(kind: DatabaseKind, { connections, seconds, mode, a
 }
 
 async function main(): Promise<void> {
-  const databases = selectedDatabases();
+  const databases = selection('BENCH_DATABASES', DATABASES);
   const settings = readSettings();
-  const { connections, seconds, mode } = settings;
-  if (mode === 'dist') {
+  const { scenarios, connections, seconds, stormConnections, stormSeconds } = settings;
+  const run: RunInfo = {
+    server: settings.mode === 'dist' ? 'built JS (dist/src/server.js)' : 'src/ through tsx',
+    scenarios,
+    connections,
+    seconds,
+    stormConnections,
+    stormSeconds,
+    fixedEnv: FIXED_ENV,
+    hashConcurrency: await serverSetting('HASH_CONCURRENCY'),
+    hashQueueLimit: await serverSetting('HASH_QUEUE_LIMIT'),
+  };
+  const { hashConcurrency, hashQueueLimit } = run;
+  log(`scenarios ${scenarios.join(', ')}; RATE_LIMIT_ENABLED=false, HASH_CONCURRENCY ${hashConcurrency}, HASH_QUEUE_LIMIT ${hashQueueLimit}`);
+  if (settings.mode === 'dist') {
     log('building (npx tsc -p tsconfig.build.json)');
     build();
   }
@@ -124,10 +130,10 @@ async function main(): Promise<void> {
     os: `${platform()} ${release()}`,
     uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
   };
-  console.log(`\n${markdown(results, machine, connections, seconds)}\n`);
+  console.log(`\n${markdown(results, machine, run)}\n`);
   const file = join(tmpdir(), 'bench-results.json');
-  const run = { connections, durationSeconds: seconds, server: mode, databases };
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), machine, settings: run, results, reference: REFERENCE }, null, 2)}\n`);
+  const json = { date: new Date().toISOString(), machine, settings: { ...run, databases }, results, reference: REFERENCE };
+  await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`Results written to ${file}`);
   if (results.some((r) => r.error)) process.exitCode = 1;
 }

@@ -27,6 +27,9 @@ export function onCleanup(undo: () => Promise<void> | void): Action {
 /** Runs every action still registered, newest first (a server must stop before its database is dropped). */
 export async function cleanupAll(): Promise<void> {
   while (pending.length > 0) {
+    // Actions already running finish first: after a Ctrl-C fails the load, a `finally` may be stopping the server,
+    // and its database must not be dropped under it while it shuts down.
+    await Promise.allSettled([...started]);
     const action = pending[pending.length - 1];
     if (!action) break;
     await action().catch((error: unknown) => console.error(`cleanup failed: ${describeError(error)}`));
