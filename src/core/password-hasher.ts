@@ -19,6 +19,11 @@ export class WorkQueue {
     private readonly queueLimit: number,
   ) {}
 
+  /** No slot free and no room to wait: what run() would refuse now. */
+  get full(): boolean {
+    return this.running >= this.concurrency && this.waiting.length >= this.queueLimit;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running < this.concurrency) this.running += 1;
     else if (this.waiting.length < this.queueLimit) await new Promise<void>((start) => this.waiting.push(start));
@@ -38,6 +43,14 @@ export class PasswordHasher {
     readonly params: Argon2Params = OWASP_ARGON2,
     private readonly queue = new WorkQueue(Number.POSITIVE_INFINITY, 0),
   ) {}
+
+  /**
+   * Throws the 503 at once when the queue is full: routes call it first, so a refused request costs no database
+   * query either (under a storm, most requests are refused; they must be cheap).
+   */
+  admit(): void {
+    if (this.queue.full) throw new ServiceBusyError();
+  }
 
   hash(password: string): Promise<string> {
     return this.queue.run(() => hashPassword(password, this.params));

@@ -27,7 +27,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Returns a short-lived access token and a single-use refresh token.',
         consumes: [FORM],
         body: LoginForm,
-        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
+        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
       },
       onRequest: app.rateLimit('login'),
       // The fields are form fields: a JSON body has none of them, as FastAPI would say.
@@ -39,6 +39,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async function loginAccessToken(request, reply) {
+      app.hasher.admit();
       const { username, password } = request.body;
       await app.loginGuard.check(username);
       const user = await users.authenticate(username, password);

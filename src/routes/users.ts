@@ -22,11 +22,12 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Creates an active, non-superuser account. Only `email`, `password` and `full_name` are read. ' +
           'E-mail addresses are unique whatever their letter case.',
         body: UserRegister,
-        response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
+        response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
       },
       onRequest: app.rateLimit('register'),
     },
     async function registerUser(request) {
+      app.hasher.admit();
       const { email, password, full_name } = request.body;
       assertPasswordPolicy(password, { minLength: config.passwordMinLength, email, fullName: full_name });
       // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.
