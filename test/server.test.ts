@@ -10,14 +10,21 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const dir = mkdtempSync(join(tmpdir(), 'cnlearn-server-'));
 const dataDir = join(dir, 'data');
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A failed or timed-out test must not leave a server behind.
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(TSX, [join(ROOT, script), ...args], {
+  const child = spawn(TSX, [join(ROOT, script), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
+  return child;
 }
 
 function output(child: ChildProcess): () => string {
