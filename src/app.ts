@@ -93,6 +93,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
+    // A request must arrive whole within 30 s: slow uploads (slowloris) cannot hold connections, or a shutdown.
+    requestTimeout: 30_000,
     // A hop count is accepted at run time (Fastify's docs) though its types only name booleans and strings.
     trustProxy: config.trustProxy as boolean | string,
     ajv: { customOptions: { coerceTypes: false } },

@@ -49,7 +49,9 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
 }
 
 async function createPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 2_000 });
+  // A request must learn within 2 s that the database is gone: 1.5 s to connect, 1.5 s for any one query (ours
+  // take milliseconds), so a stopped, unreachable or hung server gives a 503 rather than a request that hangs.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 1_500, query_timeout: 1_500 });
   // An idle client whose server went away emits 'error'; without a listener that would crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema });
@@ -60,8 +62,10 @@ async function createPostgres(url: string, max: number): Promise<Database> {
       await pool.query('select 1');
     },
     migrate: async (migrationsFolder) => {
-      // Several instances may start at once with MIGRATE_ON_START: a session advisory lock serialises them.
-      const client = await pool.connect();
+      // Several instances may start at once with MIGRATE_ON_START: a session advisory lock serialises them. A
+      // client of its own, without the pool's query timeout: waiting for the lock or a long migration is fine.
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+      await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
@@ -70,7 +74,7 @@ async function createPostgres(url: string, max: number): Promise<Database> {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
         }
       } finally {
-        client.release();
+        await client.end();
       }
     },
     close: () => pool.end(),

@@ -22,6 +22,9 @@ export default fp(
     });
 
     app.addHook('preClose', async () => {
+      // Stop listening now (new connections are refused, idle ones closed), not after the wait: Fastify's own
+      // server.close() comes later and tolerates the server being closed already.
+      if (app.server.listening) app.server.close();
       if (running === 0) return;
       app.log.info({ running }, 'waiting for in-flight requests');
       await new Promise<void>((resolve) => (idle = resolve));

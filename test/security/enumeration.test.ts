@@ -52,11 +52,15 @@ describe('login timing', () => {
     }
     const medians = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
     const ks = ksStatistic(times.unknown, times.wrongPassword);
-    console.log(`login medians (ms): ${JSON.stringify(medians)}; KS(unknown, wrong password) = ${ks.toFixed(3)}`);
-    const reference = medians.wrongPassword!;
-    for (const name of ['unknown', 'inactiveWrongPassword']) {
-      expect(Math.abs(medians[name]! - reference) / reference).toBeLessThan(0.1);
-    }
+    // Each round's three logins ran back to back under the same machine load: comparing within rounds keeps a
+    // busy neighbour (other test files run in parallel) from passing for a difference between the groups.
+    const pairedRatio = (name: keyof typeof groups) => median(times[name].map((ms, round) => ms / times.wrongPassword[round]!));
+    const ratios = { unknown: pairedRatio('unknown'), inactiveWrongPassword: pairedRatio('inactiveWrongPassword') };
+    console.log(
+      `login medians (ms): ${JSON.stringify(medians)}; paired ratios to a wrong password: ${JSON.stringify(ratios)}; ` +
+        `KS(unknown, wrong password) = ${ks.toFixed(3)}`,
+    );
+    for (const ratio of Object.values(ratios)) expect(Math.abs(ratio - 1)).toBeLessThan(0.1);
     // Two-sample KS test at α = 0.001: the samples are not distinguishable (a 1-in-1000 false alarm).
     expect(ks).toBeLessThan(1.95 * Math.sqrt(2 / ROUNDS));
   });
