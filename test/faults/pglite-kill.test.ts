@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usingPostgres } from '../helpers/database.js';
 import { randomEmail } from '../helpers/users.js';
-import { killAll, logLines, pgliteDataDir, startServer, type ServerProcess } from './server-process.js';
+import { killAll, logLines, pgliteDataDir, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const WRITERS = 8;
 const WRITE_MS = 2_000; // at least; longer (up to MAX_WRITE_MS) until MIN_ACKNOWLEDGED on a loaded machine

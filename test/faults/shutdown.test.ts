@@ -13,7 +13,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { usingPostgres } from '../helpers/database.js';
 import { databaseUrlFor } from '../helpers/postgres-url.js';
 import { randomEmail } from '../helpers/users.js';
-import { killAll, logLines, pgliteDataDir, startServer } from './server-process.js';
+import { killAll, logLines, pgliteDataDir, startServer } from '../helpers/server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnlearn-shutdown-'));
 const postgresName = `cnlearn_shutdown_${randomBytes(4).toString('hex')}`;

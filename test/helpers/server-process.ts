@@ -1,4 +1,4 @@
-// src/server.ts as a child process for fault tests (as in test/server.test.ts): its log, its port, its exit.
+// src/server.ts (or a script) as a child process: its log, its port, its exit.
 // Every process started here is tracked, so an afterAll can kill whatever a failed test left running.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -37,8 +37,8 @@ export function pgliteDataDir(path: string): string {
   return path;
 }
 
-export function startServer(cwd: string, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'src', 'server.ts')], {
+export function startServer(cwd: string, env: Record<string, string>, script = 'src/server.ts', args: string[] = []): ServerProcess {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, script), ...args], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
