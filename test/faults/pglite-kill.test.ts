@@ -11,9 +11,9 @@ import { randomEmail } from '../helpers/users.js';
 import { killAll, logLines, pgliteDataDir, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const WRITERS = 8;
-const WRITE_MS = 2_000; // at least; longer (up to MAX_WRITE_MS) until MIN_ACKNOWLEDGED on a loaded machine
+const WRITE_MS = 1_000; // at least; longer (up to MAX_WRITE_MS) until MIN_ACKNOWLEDGED on a loaded machine
 const MAX_WRITE_MS = 8_000;
-const MIN_ACKNOWLEDGED = 30;
+const MIN_ACKNOWLEDGED = 20;
 const PASSWORD = 'a long enough password';
 
 function register(server: ServerProcess, email: string): Promise<Response> {

@@ -1,12 +1,12 @@
 // Login timing must not tell whether an address is registered: an unknown e-mail runs a dummy Argon2id verify with
-// the real (OWASP) parameters. 240 logins, interleaved so drift in machine load hits every group alike.
+// the real (OWASP) parameters. 210 logins, interleaved so drift in machine load hits every group alike.
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
 import { createUser, login } from '../helpers/auth.js';
 
-const ROUNDS = 80; // × 3 groups = 240 logins
+const ROUNDS = 70; // × 3 groups = 210 logins
 const OWASP = { ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2', ARGON2_PARALLELISM: '1' };
 
 let app: FastifyInstance;
