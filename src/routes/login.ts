@@ -29,7 +29,8 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: LoginForm,
         response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
       },
-      onRequest: app.rateLimit('login'),
+      // The hash queue is asked first, before the body is even read: under a storm most requests are refused.
+      onRequest: [app.hasher.admission, app.rateLimit('login')],
       // The fields are form fields: a JSON body has none of them, as FastAPI would say.
       preValidation: async (request) => {
         if (!request.headers['content-type']?.toLowerCase().startsWith(FORM)) {
@@ -39,7 +40,6 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async function loginAccessToken(request, reply) {
-      app.hasher.admit();
       const { username, password } = request.body;
       await app.loginGuard.check(username);
       const user = await users.authenticate(username, password);

@@ -24,10 +24,9 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: UserRegister,
         response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
       },
-      onRequest: app.rateLimit('register'),
+      onRequest: [app.hasher.admission, app.rateLimit('register')],
     },
     async function registerUser(request) {
-      app.hasher.admit();
       const { email, password, full_name } = request.body;
       assertPasswordPolicy(password, { minLength: config.passwordMinLength, email, fullName: full_name });
       // Checked before hashing so a duplicate costs no Argon2 time; the unique index settles races.

@@ -61,6 +61,7 @@ describe('registration storm against a tiny queue', () => {
     for (const response of busy) {
       expect(response.json()).toEqual({ detail: 'Service busy, retry later' });
       expect(response.headers['retry-after']).toBe('1');
+      expect(response.headers.connection).toBe('close');
     }
   });
 });
