@@ -8,9 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { usingPostgres } from '../helpers/database.js';
+import { adminQuery, usingPostgres } from '../helpers/database.js';
 import { databaseUrlFor } from '../helpers/postgres-url.js';
 import { randomEmail } from '../helpers/users.js';
 import { killAll, logLines, pgliteDataDir, startServer } from '../helpers/server-process.js';
@@ -21,18 +20,8 @@ const postgresName = `cnlearn_shutdown_${randomBytes(4).toString('hex')}`;
 afterAll(async () => {
   await killAll();
   rmSync(dir, { recursive: true, force: true });
-  if (usingPostgres) await admin(`drop database if exists ${postgresName} with (force)`);
+  if (usingPostgres) await adminQuery(`drop database if exists ${postgresName} with (force)`);
 });
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The server's DATABASE_URL, and after its exit, proof that it closed that database. */
 async function loadDatabase(): Promise<{ url: string; assertClosed(): void }> {
@@ -41,7 +30,7 @@ async function loadDatabase(): Promise<{ url: string; assertClosed(): void }> {
     // app.close() closes PGlite, which removes the lock file; exit(1) on timeout or a crash would leave it.
     return { url: dataDir, assertClosed: () => expect(existsSync(`${dataDir}.lock`)).toBe(false) };
   }
-  await admin(`create database ${postgresName} template ${inject('postgresTemplate')}`);
+  await adminQuery(`create database ${postgresName} template ${inject('postgresTemplate')}`);
   // An unclosed pool would make app.close() hang, and the exit code/time assertions catch that instead.
   return { url: databaseUrlFor(process.env.TEST_DATABASE_URL!, postgresName), assertClosed: () => {} };
 }

@@ -9,7 +9,8 @@ import { databaseUrlFor } from './postgres-url.js';
 
 export const usingPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-async function adminQuery(text: string): Promise<void> {
+/** Runs one statement on the TEST_DATABASE_URL server (create or drop a database). */
+export async function adminQuery(text: string): Promise<void> {
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await admin.connect();
   try {
