@@ -97,7 +97,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     requestTimeout: 30_000,
     // A hop count is accepted at run time (Fastify's docs) though its types only name booleans and strings.
     trustProxy: config.trustProxy as boolean | string,
-    ajv: { customOptions: { coerceTypes: false } },
     routerOptions: { maxParamLength: 768, ignoreTrailingSlash: true },
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -106,17 +105,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // JSON only: without this Fastify would parse text/plain bodies, which no route takes (415 instead).
   app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
+  app.decorate('clock', deps.clock ?? systemClock);
+  app.decorate('hasher', new PasswordHasher(config.argon2, new WorkQueue(config.hashing.concurrency, config.hashing.queueLimit)));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  const clock = deps.clock ?? systemClock;
   await app.register(inFlightPlugin);
   await app.register(errorsPlugin);
   await app.register(httpSecurityPlugin);
-  await app.register(dbPlugin, { config, ...(deps.database && { database: deps.database }) });
-  app.decorate('clock', clock);
-  app.decorate('hasher', new PasswordHasher(config.argon2, new WorkQueue(config.hashing.concurrency, config.hashing.queueLimit)));
+  await app.register(dbPlugin, deps.database ? { database: deps.database } : {});
   await app.register(mailPlugin, deps.mailer ? { mailer: deps.mailer } : {});
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);

@@ -1,7 +1,6 @@
 // Decorates `app.database` (driver handle: ping, close) and `app.db` (the Drizzle Db), migrates the embedded
 // database (and Postgres when MIGRATE_ON_START) before the app serves, and closes the database on app.close().
 import fp from 'fastify-plugin';
-import type { Config } from '../config.js';
 import { createDatabase, type Database, type Db } from '../db/client.js';
 import { migrateUp } from '../db/migrate.js';
 
@@ -13,13 +12,13 @@ declare module 'fastify' {
 }
 
 export interface DbPluginOptions {
-  config: Config;
   /** A database opened by the caller (tests); the app still closes it on app.close(). */
   database?: Database;
 }
 
 export default fp<DbPluginOptions>(
-  async (app, { config, database: given }) => {
+  async (app, { database: given }) => {
+    const { config } = app;
     const database = given ?? (await createDatabase(config.databaseUrl, { poolSize: config.databasePoolSize }));
     app.addHook('onClose', async () => {
       await database.close();
