@@ -35,21 +35,25 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
   }
 
   /**
-   * A new password, deactivation or demotion ends every login of the user and voids pending password resets, in
-   * the same transaction as the change (the hash was computed before it: no connection is held while hashing).
+   * In the same transaction as the change (any hash was computed before it: no connection is held while hashing):
+   * a new password, deactivation or demotion ends every login of the user and voids pending password resets; a new
+   * e-mail address voids pending verification links, which were sent to the old one.
    */
   protected override async writeUpdate(db: Db, current: User, values: Partial<typeof users.$inferInsert>) {
     const revokes =
       values.hashed_password !== undefined ||
       (values.is_active === false && current.is_active) ||
       (values.is_superuser === false && current.is_superuser);
-    if (!revokes) return super.writeUpdate(db, current, values);
+    const newAddress = values.email !== undefined && values.email.toLowerCase() !== current.email.toLowerCase();
+    if (!revokes && !newAddress) return super.writeUpdate(db, current, values);
     return db.transaction(async (tx) => {
       const row = await super.writeUpdate(tx, current, values);
-      if (row) {
+      const tokens = new ActionTokenRepository(tx, this.clock);
+      if (row && revokes) {
         await new SessionRepository(tx, this.clock).revokeAllForUser(row.id);
-        await new ActionTokenRepository(tx, this.clock).removeForUser(row.id, 'password_reset');
+        await tokens.removeForUser(row.id, 'password_reset');
       }
+      if (row && newAddress) await tokens.removeForUser(row.id, 'verify_email');
       return row;
     });
   }

@@ -15,7 +15,8 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/users/me/verify-email',
     {
-      onRequest: app.authenticate,
+      // Each call sends an e-mail: limited per IP like password recovery.
+      onRequest: [app.authenticate, app.rateLimit('recovery')],
       schema: {
         tags: ['users'],
         summary: 'Send me an e-mail verification link',
@@ -23,7 +24,7 @@ const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'E-mails a single-use link to FRONTEND_URL/verify-email?token=…, valid for EMAIL_VERIFY_EXPIRE_HOURS ' +
           '(default 48); a newer link voids the older one. Nothing is sent when the address is already verified.',
         security: BEARER_SECURITY,
-        response: { 200: Message, 400: HttpErrorBody, 401: HttpErrorBody },
+        response: { 200: Message, 400: HttpErrorBody, 401: HttpErrorBody, 429: HttpErrorBody },
       },
     },
     async function requestEmailVerification(request) {

@@ -97,6 +97,15 @@ describe('POST /api/v1/verify-email/', () => {
     expect((await verify(newer)).json()).toEqual(VERIFIED);
   });
 
+  it('voids a pending link when the address changes (it was sent to the old one)', async () => {
+    const { email, user, headers } = await normalUserTokenHeaders(app);
+    const token = await verificationToken(email, headers);
+    const patch = await app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers, payload: { email: `moved-${email}` } });
+    expect(patch.statusCode).toBe(200);
+    expect((await verify(token)).json()).toEqual(INVALID_TOKEN);
+    expect(await isVerified(user.id)).toBe(false);
+  });
+
   it('expires a link after EMAIL_VERIFY_EXPIRE_HOURS (default 48)', async () => {
     const early = await normalUserTokenHeaders(app);
     const late = await normalUserTokenHeaders(app);
