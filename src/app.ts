@@ -104,6 +104,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   // JSON only: without this Fastify would parse text/plain bodies, which no route takes (415 instead).
   app.removeContentTypeParser('text/plain');
+  // Clients often send `Content-Type: application/json` with an empty body to routes that take none (logout):
+  // with no body to read, the header means nothing, so it is dropped instead of failing the request as empty JSON.
+  app.addHook('onRequest', async (request) => {
+    if (request.headers['content-length'] === '0' && !request.routeOptions.schema?.body) delete request.headers['content-type'];
+  });
   app.decorate('config', config);
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('hasher', new PasswordHasher(config.argon2, new WorkQueue(config.hashing.concurrency, config.hashing.queueLimit)));

@@ -76,4 +76,22 @@ describe('odd input', () => {
     const [row] = await app.db.select().from(refreshTokens).where(eq(refreshTokens.token_hash, hashToken(pair.refresh_token)));
     expect(row?.used_at).toBeNull();
   });
+
+  it('an empty body with a JSON content type is fine on routes that take no body', async () => {
+    const { email, password } = await createUser(app);
+    const { access_token } = (await login(app, email, password)).json();
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/v1/logout',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json', 'content-length': '0' },
+    });
+    expect(logout.statusCode).toBe(204);
+    const register = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users/register',
+      headers: { 'content-type': 'application/json', 'content-length': '0' },
+    });
+    expect(register.statusCode).toBe(422); // a route that takes a body still wants one
+    expect(register.json().detail[0]).toMatchObject({ loc: ['body'], type: 'value_error.missing' });
+  });
 });
