@@ -188,7 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-export function parseTrustProxy(value: string): boolean | number | string {
+function parseTrustProxy(value: string): boolean | number | string {
   const trimmed = value.trim();
   if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

@@ -65,6 +65,4 @@ export const actionTokens = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
-export type NewUser = typeof users.$inferInsert;
-export type Session = typeof sessions.$inferSelect;
 export type ActionPurpose = (typeof actionTokens.$inferSelect)['purpose'];
