@@ -23,6 +23,8 @@ const Env = Type.Object({
   JWT_ALGORITHM: Type.Enum(['HS256', 'HS384', 'HS512'], { default: 'HS256' }),
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 14 }),
+  SESSION_MAX_AGE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  SECURITY_EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 36_500, default: 365 }),
   PASSWORD_RESET_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
   EMAIL_VERIFY_EXPIRE_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 48 }),
   REQUIRE_EMAIL_VERIFICATION: Type.Boolean({ default: false }),
@@ -45,6 +47,8 @@ const Env = Type.Object({
   RATE_LIMIT_REGISTER_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
   RATE_LIMIT_RECOVERY_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
   RATE_LIMIT_RESET_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
+  RATE_LIMIT_VERIFY_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 5 }),
+  RATE_LIMIT_PROFILE_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
   LOGIN_FREE_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOGIN_MAX_LOCKOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
@@ -77,6 +81,9 @@ export interface Config {
   jwtAlgorithm: 'HS256' | 'HS384' | 'HS512';
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** Absolute lifetime of a login: refresh refuses once it is this old, however recently it was used. */
+  sessionMaxAgeSeconds: number;
+  securityEventsRetentionDays: number;
   passwordResetTtlSeconds: number;
   emailVerifyTtlSeconds: number;
   requireEmailVerification: boolean;
@@ -91,7 +98,7 @@ export interface Config {
   rateLimit: {
     enabled: boolean;
     redisUrl?: string;
-    perMinute: { login: number; refresh: number; register: number; recovery: number; reset: number };
+    perMinute: { login: number; refresh: number; register: number; recovery: number; reset: number; verify: number; profile: number };
     loginFreeFailures: number;
     loginMaxLockoutSeconds: number;
     loginMaxFailures: number;
@@ -149,6 +156,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jwtAlgorithm: env.JWT_ALGORITHM as Config['jwtAlgorithm'],
     accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86_400,
+    sessionMaxAgeSeconds: env.SESSION_MAX_AGE_DAYS * 86_400,
+    securityEventsRetentionDays: env.SECURITY_EVENTS_RETENTION_DAYS,
     passwordResetTtlSeconds: env.PASSWORD_RESET_EXPIRE_MINUTES * 60,
     emailVerifyTtlSeconds: env.EMAIL_VERIFY_EXPIRE_HOURS * 3600,
     requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
@@ -179,6 +188,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         register: env.RATE_LIMIT_REGISTER_PER_MINUTE,
         recovery: env.RATE_LIMIT_RECOVERY_PER_MINUTE,
         reset: env.RATE_LIMIT_RESET_PER_MINUTE,
+        verify: env.RATE_LIMIT_VERIFY_PER_MINUTE,
+        profile: env.RATE_LIMIT_PROFILE_PER_MINUTE,
       },
       loginFreeFailures: env.LOGIN_FREE_FAILURES,
       loginMaxLockoutSeconds: env.LOGIN_MAX_LOCKOUT_SECONDS,

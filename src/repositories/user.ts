@@ -1,14 +1,18 @@
 // UserRepository: the generic repository plus what users need: case-insensitive e-mail lookup, password hashing
-// on create/update, authentication (with a rehash of legacy or weak hashes on success).
+// on create/update, authentication (with a rehash of legacy or weak hashes on success), and the side effects of
+// account changes (ended logins, voided links, the security history), written in the transaction of the change.
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { NO_CLIENT, type ClientInfo } from '../core/client-info.js';
+import { canonicalEmail, sameEmail } from '../core/email.js';
 import { PasswordHasher } from '../core/password-hasher.js';
 import type { UserCreate, UserUpdate } from '../schemas/user.js';
 import { ActionTokenRepository } from './action-token.js';
-import { Repository } from './base.js';
+import { presentKeys, Repository } from './base.js';
+import { SecurityEventRepository } from './security-event.js';
 import { SessionRepository } from './session.js';
 
 /** Lower-cases the domain (case-insensitive by RFC 5321) and trims; the local part keeps its spelling. */
@@ -18,12 +22,29 @@ export function normalizeEmail(email: string): string {
   return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
 }
 
+/** Refused: the change would leave no active superuser to administer the service. */
+export class LastSuperuserError extends Error {
+  override name = 'LastSuperuserError';
+  constructor() {
+    super('The last active superuser cannot be demoted or deactivated');
+  }
+}
+
 /** One throwaway hash per parameter set, made on first use. */
 const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
 
 /** What the API accepts, plus what only the service itself sets. */
 type Create = UserCreate & { is_verified?: boolean };
 type Update = UserUpdate & { is_verified?: boolean };
+
+/** Who made an account change, and how it is recorded. */
+export interface AccountChange {
+  client?: ClientInfo;
+  /** The event a new password records: `password_reset` through a recovery link, else `password_changed`. */
+  passwordEvent?: 'password_changed' | 'password_reset';
+  /** This login survives a new e-mail address (its owner just proved the password); every other one ends. */
+  keepSessionId?: string;
+}
 
 export class UserRepository extends Repository<typeof users, Create, Update> {
   constructor(
@@ -35,25 +56,64 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
   }
 
   /**
-   * In the same transaction as the change (any hash was computed before it: no connection is held while hashing):
-   * a new password, deactivation or demotion ends every login of the user and voids pending password resets; a new
-   * e-mail address voids pending verification links, which were sent to the old one.
+   * Writes the present keys of `patch`. A new password, a new e-mail address, deactivation or demotion bumps the
+   * credential version and, in the same transaction (any hash was computed before it: no connection is held while
+   * hashing), ends the user's logins (all of them, or all but `change.keepSessionId` for an e-mail change), voids
+   * pending password-reset links (and verification links, for a new address) and records the security event.
+   * Demoting or deactivating the last active superuser throws LastSuperuserError.
    */
-  protected override async writeUpdate(db: Db, current: User, values: Partial<typeof users.$inferInsert>) {
-    const revokes =
-      values.hashed_password !== undefined ||
-      (values.is_active === false && current.is_active) ||
-      (values.is_superuser === false && current.is_superuser);
-    const newAddress = values.email !== undefined && values.email.toLowerCase() !== current.email.toLowerCase();
-    if (!revokes && !newAddress) return super.writeUpdate(db, current, values);
-    return db.transaction(async (tx) => {
-      const row = await super.writeUpdate(tx, current, values);
-      const tokens = new ActionTokenRepository(tx, this.clock);
-      if (row && revokes) {
-        await new SessionRepository(tx, this.clock).revokeAllForUser(row.id);
-        await tokens.removeForUser(row.id, 'password_reset');
-      }
-      if (row && newAddress) await tokens.removeForUser(row.id, 'verify_email');
+  override async update(current: User, patch: Update, change: AccountChange = {}): Promise<User | undefined> {
+    const values = await this.toUpdateValues(presentKeys(patch));
+    if (Object.keys(values).length === 0) return this.get(current.id);
+    const newPassword = values.hashed_password !== undefined;
+    const newAddress = values.email !== undefined && !sameEmail(values.email, current.email);
+    const losesRights = (values.is_active === false && current.is_active) || (values.is_superuser === false && current.is_superuser);
+    if (!newPassword && !newAddress && !losesRights) return this.writeUpdate(this.db, current, values);
+    return this.db.transaction(async (tx) => {
+      if (losesRights && current.is_superuser) await this.assertNotLastSuperuser(tx, current.id);
+      // Incremented in SQL, not from `current`: two concurrent changes must give two versions.
+      const bump = { credential_version: sql`${users.credential_version} + 1` as unknown as number };
+      const row = await this.writeUpdate(tx, current, { ...values, ...bump });
+      if (!row) return row;
+      const keep = newPassword || losesRights ? undefined : change.keepSessionId;
+      await new SessionRepository(tx, this.clock).revokeAllForUser(row.id, keep);
+      await new ActionTokenRepository(tx, this.clock).removeForUser(row.id, newAddress ? ['password_reset', 'verify_email'] : ['password_reset']);
+      const events = new SecurityEventRepository(tx, this.clock);
+      const client = change.client ?? NO_CLIENT;
+      if (newPassword) await events.record(row.id, change.passwordEvent ?? 'password_changed', client);
+      if (newAddress) await events.record(row.id, 'email_changed', client);
+      return row;
+    });
+  }
+
+  /** Deletes the user; the last active superuser is refused (LastSuperuserError). */
+  override async remove(id: number): Promise<User | undefined> {
+    return this.db.transaction(async (tx) => {
+      await this.assertNotLastSuperuser(tx, id);
+      const [row] = await tx.delete(users).where(eq(users.id, id)).returning();
+      return row;
+    });
+  }
+
+  /**
+   * Locks the active superusers' rows, so that concurrent demotions (each of the other) are serialised, and throws
+   * when `userId` is the only one of them.
+   */
+  private async assertNotLastSuperuser(tx: Db, userId: number): Promise<void> {
+    const admins = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.is_superuser, true), eq(users.is_active, true)))
+      .orderBy(users.id)
+      .for('update');
+    if (admins.length === 1 && admins[0]!.id === userId) throw new LastSuperuserError();
+  }
+
+  /** Marks the address verified and records it, in one transaction. */
+  async markVerified(user: User, client: ClientInfo): Promise<User | undefined> {
+    return this.db.transaction(async (tx) => {
+      const row = await this.writeUpdate(tx, user, { is_verified: true });
+      if (row) await new SecurityEventRepository(tx, this.clock).record(row.id, 'email_verified', client);
       return row;
     });
   }
@@ -70,23 +130,33 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
     };
   }
 
-  /** Case-insensitive; `lower(email) = lower($1)` is served by the unique index on lower(email). */
+  /**
+   * Case-insensitive: `lower(email) = canonicalEmail(input)`, served by the unique index on lower(email). The input
+   * is folded here, never by SQL (see core/email.ts).
+   */
   async getByEmail(email: string): Promise<User | undefined> {
     const statement = this.prepared('by_email', () =>
       this.db
         .select()
         .from(users)
-        .where(eq(sql`lower(${users.email})`, sql`lower(${sql.placeholder('email')})`))
+        .where(eq(sql`lower(${users.email})`, sql.placeholder('email')))
         .limit(1)
         .prepare('users_by_email'),
     );
-    const [row] = await statement.execute({ email: email.trim() });
+    const [row] = await statement.execute({ email: canonicalEmail(email) });
     return row;
   }
 
-  /** The user whose password this is, or undefined. A legacy or weaker hash is replaced after a successful check. */
+  /** The user whose password this is, or undefined. */
   async authenticate(email: string, password: string): Promise<User | undefined> {
-    const user = await this.getByEmail(email);
+    return this.checkPassword(await this.getByEmail(email), password);
+  }
+
+  /**
+   * `user` if `password` is theirs, else undefined; with no user, the same Argon2 work is done anyway. A legacy or
+   * weaker hash is replaced after a successful check.
+   */
+  async checkPassword(user: User | undefined, password: string): Promise<User | undefined> {
     if (!user) {
       // The same Argon2 work as for a known address, so the answer's timing does not tell which addresses exist.
       await this.hasher.verify(password, await this.dummyHash());

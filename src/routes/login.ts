@@ -9,6 +9,9 @@ import { LoginForm, RefreshRequest, Token } from '../schemas/token.js';
 import { User } from '../schemas/user.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
 import { BAD_CREDENTIALS } from '../plugins/auth.js';
+import { clientInfo } from '../core/client-info.js';
+import { SecurityEventRepository } from '../repositories/security-event.js';
+import { guardKey } from '../services/login-guard.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const INCORRECT = 'Incorrect email or password';
@@ -17,6 +20,7 @@ const UNAUTHORIZED = { 401: HttpErrorBody };
 const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(formbody, { bodyLimit: app.config.bodyLimit });
   const users = new UserRepository(app.db, app.hasher, app.clock);
+  const events = new SecurityEventRepository(app.db, app.clock);
 
   app.post(
     '/login/access-token',
@@ -41,20 +45,28 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async function loginAccessToken(request, reply) {
       const { username, password } = request.body;
-      await app.loginGuard.check(username);
-      const user = await users.authenticate(username, password);
+      const client = clientInfo(request);
+      const account = await users.getByEmail(username);
+      const key = guardKey(account, username);
+      await app.loginGuard.check(key);
+      const user = await users.checkPassword(account, password);
       if (!user) {
-        await app.loginGuard.failed(username);
+        const { locked } = await app.loginGuard.failed(key);
+        if (account) await events.recordFailure(account.id, client);
+        if (account && locked) await events.record(account.id, 'locked', client);
         throw new HttpError(400, INCORRECT);
       }
-      await app.loginGuard.succeeded(username);
+      await app.loginGuard.succeeded(key);
       if (!users.isActive(user)) throw new HttpError(400, 'Inactive user');
       if (app.config.requireEmailVerification && !user.is_verified) {
         app.emails.sendVerification(user);
         throw new HttpError(400, 'Email not verified');
       }
+      // Undefined when the password changed (or the account was deactivated) since it was checked above.
+      const pair = await app.auth.login(user, client);
+      if (!pair) throw new HttpError(400, INCORRECT);
       reply.header('cache-control', 'no-store');
-      return app.auth.login(user);
+      return pair;
     },
   );
 
@@ -64,14 +76,17 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['login'],
         summary: 'Exchange a refresh token for a new token pair',
-        description: 'Refresh tokens are single-use. Presenting a spent one revokes the whole login.',
+        description:
+          'Refresh tokens are single-use. Presenting a spent one revokes the whole login. Refused (401) once the ' +
+          'login is SESSION_MAX_AGE_DAYS old (default 30), or when the account may no longer log in (inactive, or ' +
+          'unverified while REQUIRE_EMAIL_VERIFICATION is on).',
         body: RefreshRequest,
         response: { 200: Token, ...UNAUTHORIZED, 422: ValidationError, 429: HttpErrorBody },
       },
       onRequest: app.rateLimit('refresh'),
     },
     async function refreshAccessToken(request, reply) {
-      const pair = await app.auth.refresh(request.body.refresh_token);
+      const pair = await app.auth.refresh(request.body.refresh_token, clientInfo(request));
       if (!pair) throw BAD_CREDENTIALS();
       reply.header('cache-control', 'no-store');
       return pair;
@@ -85,7 +100,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['login'], summary: 'End the current login', security: BEARER_SECURITY, response: { 204: Type.Null({ description: 'Logged out' }), ...UNAUTHORIZED } },
     },
     async function logout(request, reply) {
-      await app.auth.logout(request.sessionId);
+      await app.auth.logout(request.user.id, request.sessionId, clientInfo(request));
       return reply.code(204).send(null);
     },
   );

@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, isUniqueViolation } from '../core/errors.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
 import { NOT_ENOUGH_PRIVILEGES } from '../plugins/auth.js';
-import { UserRepository } from '../repositories/user.js';
+import { LastSuperuserError, UserRepository } from '../repositories/user.js';
+import { clientInfo } from '../core/client-info.js';
+import { guardKey } from '../services/login-guard.js';
 import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
 import { User, UserCreate, UserIdParams, UsersPublic, UsersQuery, UserUpdate } from '../schemas/user.js';
 import { EMAIL_TAKEN, SUPERUSER_SELF_DELETE, USER_DELETED } from './users-me.js';
@@ -13,6 +15,16 @@ import { assertPasswordPolicy } from '../core/password-policy.js';
 
 const EMAIL_IN_USE = 'This email is already in use.';
 const NOT_FOUND = () => new HttpError(404, 'User not found');
+
+/** Runs an account change; the last active superuser's demotion, deactivation or deletion is a 400. */
+async function keepingASuperuser<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof LastSuperuserError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
 
 /** 400 (inactive user's token) and 401 come from app.authenticate, 403 from app.requireSuperuser. */
 const GUARD_ERRORS = { 400: HttpErrorBody, 401: HttpErrorBody, 403: HttpErrorBody };
@@ -99,8 +111,8 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Update a user',
         description:
-          'Writes the fields present. A new password, deactivation or removal of superuser rights ends every ' +
-          'login of that user.',
+          'Writes the fields present. A new password, a new e-mail address, deactivation or removal of superuser ' +
+          'rights ends every login of that user. The last active superuser cannot be demoted or deactivated (400).',
         params: UserIdParams,
         body: UserUpdate,
         response: { 200: User, ...GUARD_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError },
@@ -120,13 +132,14 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       let updated;
       try {
-        updated = await users.update(user, { email, password, full_name, is_active, is_superuser });
+        const patch = { email, password, full_name, is_active, is_superuser };
+        updated = await keepingASuperuser(() => users.update(user, patch, { client: clientInfo(request) }));
       } catch (error) {
         if (isUniqueViolation(error)) throw new HttpError(409, EMAIL_TAKEN);
         throw error;
       }
       if (!updated) throw NOT_FOUND(); // deleted meanwhile
-      if (password !== undefined) await app.loginGuard.succeeded(updated.email); // a new password: lift any lockout
+      if (password !== undefined) await app.loginGuard.succeeded(guardKey(updated, updated.email)); // a new password: lift any lockout
       return updated;
     },
   );
@@ -138,14 +151,16 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: 'Delete a user',
-        description: 'Deletes the account and everything that hangs off it (logins, pending e-mail tokens).',
+        description:
+          'Deletes the account and everything that hangs off it (logins, pending e-mail tokens, its security ' +
+          'history). Not oneself (403), nor the last active superuser (400).',
         params: UserIdParams,
         response: { 200: Message, ...GUARD_ERRORS, 404: HttpErrorBody, 422: ValidationError },
       },
     },
     async function deleteUser(request) {
       if (request.params.user_id === request.user.id) throw new HttpError(403, SUPERUSER_SELF_DELETE);
-      if (!(await users.remove(request.params.user_id))) throw NOT_FOUND();
+      if (!(await keepingASuperuser(() => users.remove(request.params.user_id)))) throw NOT_FOUND();
       return { message: USER_DELETED };
     },
   );

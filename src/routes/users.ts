@@ -33,7 +33,6 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (await users.getByEmail(email)) throw new HttpError(400, EMAIL_IN_USE);
       try {
         const user = await users.create({ email, password, full_name: full_name ?? null });
-        await app.loginGuard.succeeded(email); // failures counted against the address before it existed do not count
         if (config.requireEmailVerification) app.emails.sendVerification(user);
         return user;
       } catch (error) {

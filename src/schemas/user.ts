@@ -47,6 +47,9 @@ export const UserUpdateMe = Type.Object(
   {
     full_name: Type.Optional(FullName),
     email: Type.Optional(Email),
+    current_password: Type.Optional(
+      Type.String({ maxLength: PASSWORD_MAX_LENGTH, description: 'Required when `email` changes: a stolen token alone cannot move the account.' }),
+    ),
   },
   { title: 'UserUpdateMe', additionalProperties: false },
 );

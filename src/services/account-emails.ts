@@ -28,7 +28,7 @@ export class AccountEmails {
 
   sendPasswordReset(user: User): void {
     this.background('password-reset-email', async () => {
-      const token = await this.tokens.issue(user.id, 'password_reset', this.config.passwordResetTtlSeconds);
+      const token = await this.tokens.issue(user, 'password_reset', this.config.passwordResetTtlSeconds);
       const minutes = Math.round(this.config.passwordResetTtlSeconds / 60);
       await this.send({
         to: user.email,
@@ -43,13 +43,40 @@ export class AccountEmails {
 
   sendVerification(user: User): void {
     this.background('verify-email', async () => {
-      const token = await this.tokens.issue(user.id, 'verify_email', this.config.emailVerifyTtlSeconds);
+      const token = await this.tokens.issue(user, 'verify_email', this.config.emailVerifyTtlSeconds);
       await this.send({
         to: user.email,
         subject: 'CNLearn: confirm your e-mail address',
         text: `Please confirm that ${user.email} is your address by opening this link:\n${this.link('verify-email', token)}\n`,
       });
     });
+  }
+
+  /** To the old address after an e-mail change: the owner learns of it even if the change was not theirs. */
+  sendEmailChangedNotice(oldAddress: string, newAddress: string): void {
+    this.background('email-changed-notice', () =>
+      this.send({
+        to: oldAddress,
+        subject: 'CNLearn: your e-mail address was changed',
+        text:
+          `The e-mail address of your CNLearn account ${oldAddress} was changed to ${newAddress}.\n\n` +
+          `If this was not you, reset your password now: ${this.config.frontendUrl}/forgot-password\n` +
+          'and contact us: every login of the account but the one that made the change has ended.\n',
+      }),
+    );
+  }
+
+  /** To the account's address after its password was changed or reset. */
+  sendPasswordChangedNotice(user: User, how: 'changed' | 'reset'): void {
+    this.background('password-changed-notice', () =>
+      this.send({
+        to: user.email,
+        subject: 'CNLearn: your password was changed',
+        text:
+          `The password of your CNLearn account ${user.email} was ${how === 'reset' ? 'reset by e-mail link' : 'changed'}, and every login of the account has ended.\n\n` +
+          `If this was not you, reset your password now: ${this.config.frontendUrl}/forgot-password\n`,
+      }),
+    );
   }
 
   private send(message: MailMessage): Promise<void> {

@@ -1,10 +1,11 @@
 // Logins and the tokens that prove them: issue a token pair, rotate it, and resolve a bearer token to its user.
 import type { Config } from '../config.js';
 import type { Clock } from '../core/clock.js';
+import type { ClientInfo } from '../core/client-info.js';
 import { createAccessToken, decodeAccessToken, type AccessTokenSettings } from '../core/tokens.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../db/schema.js';
-import { SessionRepository } from '../repositories/session.js';
+import { SessionRepository, type SessionPolicy } from '../repositories/session.js';
 
 export interface TokenPair {
   access_token: string;
@@ -19,14 +20,20 @@ const MAX_TOKEN_LENGTH = 2048;
 export class AuthService {
   private readonly sessions: SessionRepository;
   private readonly access: AccessTokenSettings;
+  readonly policy: SessionPolicy;
 
   constructor(
     db: Db,
-    private readonly config: Config,
+    config: Config,
     private readonly clock: Clock,
   ) {
     this.sessions = new SessionRepository(db, clock);
     this.access = { secretKey: config.secretKey, algorithm: config.jwtAlgorithm, ttlSeconds: config.accessTokenTtlSeconds };
+    this.policy = {
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      maxAgeSeconds: config.sessionMaxAgeSeconds,
+      requireVerified: config.requireEmailVerification,
+    };
   }
 
   private async pair(userId: number, sessionId: string, refreshToken: string): Promise<TokenPair> {
@@ -38,16 +45,22 @@ export class AuthService {
     };
   }
 
-  /** A new login for the user. */
-  async login(user: User): Promise<TokenPair> {
-    const { sessionId, refreshToken } = await this.sessions.start(user.id, this.config.refreshTokenTtlSeconds);
-    return this.pair(user.id, sessionId, refreshToken);
+  /**
+   * A new login for the user whose password was just checked (`user` as it was read then); undefined when the
+   * password changed (or the account was deactivated) in the meantime.
+   */
+  async login(user: User, client: ClientInfo): Promise<TokenPair | undefined> {
+    const started = await this.sessions.start(user, this.policy, client);
+    return started && this.pair(user.id, started.sessionId, started.refreshToken);
   }
 
-  /** The next pair of the same login, or undefined (unknown, expired, spent — a spent one also revokes the login). */
-  async refresh(refreshToken: string): Promise<TokenPair | undefined> {
+  /**
+   * The next pair of the same login, or undefined: unknown, expired, spent (which also ends the login), a login past
+   * its absolute lifetime, or an account that may not log in now.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair | undefined> {
     if (refreshToken.length > MAX_TOKEN_LENGTH) return undefined;
-    const result = await this.sessions.rotate(refreshToken, this.config.refreshTokenTtlSeconds);
+    const result = await this.sessions.rotate(refreshToken, this.policy, client);
     if (result.status !== 'rotated') return undefined;
     return this.pair(result.userId, result.sessionId, result.refreshToken);
   }
@@ -61,7 +74,7 @@ export class AuthService {
     return user && { user, sessionId: claims.sessionId };
   }
 
-  async logout(sessionId: string): Promise<void> {
-    await this.sessions.revoke(sessionId);
+  async logout(userId: number, sessionId: string, client: ClientInfo): Promise<void> {
+    await this.sessions.revoke(userId, sessionId, 'logout', client);
   }
 }

@@ -1,7 +1,9 @@
 // Per-account brute-force protection of password login, on rate-limiter-flexible counters (memory or Redis).
 //
-// Consecutive failed password logins are counted per e-mail address (trimmed, lower-cased; registered or not, so
-// the answer tells nothing about which addresses exist), for up to 21 days from the first failure:
+// Consecutive failed password checks are counted per account: keyed on the account's id when the typed address
+// names one (so no spelling of the address, İ or K or full-width, gets a fresh budget), else on the canonical form
+// of the address (core/email.ts: registered or not, the answer tells nothing about which addresses exist), for up
+// to 21 days from the first failure:
 // - failures 1 … LOGIN_FREE_FAILURES (default 5) cost nothing;
 // - after failure n > free, password login for that address is blocked for min(2^(n − free) s,
 //   LOGIN_MAX_LOCKOUT_SECONDS (default 900)): 2 s, 4 s, 8 s, … 512 s, then 15 min for each further failure;
@@ -17,15 +19,22 @@
 // used up all get through, as many as the per-IP limit and the hash queue let in; each then counts as a failure.)
 import { createHash } from 'node:crypto';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { canonicalEmail } from '../core/email.js';
 import { isRateLimited, tooManyRequests, type MakeLimiter } from './rate-limits.js';
 
+/** Keys are guardKey()'s. */
 export interface LoginGuard {
-  /** Throws a 429 HttpError (with Retry-After) when password login for this e-mail is blocked. */
-  check(email: string): Promise<void>;
-  /** Counts a failed password login for this e-mail. */
-  failed(email: string): Promise<void>;
+  /** Throws a 429 HttpError (with Retry-After) when password checks for this key are blocked. */
+  check(key: string): Promise<void>;
+  /** Counts a failed password check; `locked` when this failure closed password login until a reset. */
+  failed(key: string): Promise<{ locked: boolean }>;
   /** Clears the count and any block: a correct password, a password reset, or a password change. */
-  succeeded(email: string): Promise<void>;
+  succeeded(key: string): Promise<void>;
+}
+
+/** The guard's key of an attempt: the account's id when the typed address names one, else the canonical address. */
+export function guardKey(account: { id: number } | undefined, typedEmail: string): string {
+  return account ? `user:${account.id}` : `email:${canonicalEmail(typedEmail)}`;
 }
 
 export interface LoginGuardSettings {
@@ -45,11 +54,11 @@ export function lockoutSeconds(failures: number, settings: LoginGuardSettings): 
 }
 
 /** The counters' key: hashed so that stored keys hold no addresses and have one length, whatever was typed. */
-export function accountKey(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+export function accountKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
 
-export const noLoginGuard: LoginGuard = { check: async () => {}, failed: async () => {}, succeeded: async () => {} };
+export const noLoginGuard: LoginGuard = { check: async () => {}, failed: async () => ({ locked: false }), succeeded: async () => {} };
 
 export function createLoginGuard(settings: LoginGuardSettings, makeLimiter: MakeLimiter, prefix = 'cnlearn:rl'): LoginGuard {
   const failures = makeLimiter({ keyPrefix: `${prefix}:login-failures`, points: settings.maxFailures, duration: FAILURE_MEMORY_SECONDS });
@@ -69,21 +78,23 @@ export function createLoginGuard(settings: LoginGuardSettings, makeLimiter: Make
   }
 
   return {
-    async check(email) {
-      const key = accountKey(email);
+    async check(guard) {
+      const key = accountKey(guard);
       const [lock, count] = await Promise.all([locked.get(key), failures.get(key)]);
       const consecutive = count?.consumedPoints ?? 0;
       // The hard lock has no end to announce: Retry-After says when asking again makes sense at all.
       if (lock || consecutive >= settings.maxFailures) throw blocked();
       if (consecutive >= settings.freeFailures) await claimGate(gate, key, lockoutSeconds(consecutive + 1, settings));
     },
-    async failed(email) {
-      const key = accountKey(email);
+    async failed(guard) {
+      const key = accountKey(guard);
       const { consumedPoints } = await failures.penalty(key, 1);
-      if (consumedPoints >= settings.maxFailures) await locked.block(key, 0);
+      if (consumedPoints < settings.maxFailures) return { locked: false };
+      await locked.block(key, 0);
+      return { locked: consumedPoints === settings.maxFailures };
     },
-    async succeeded(email) {
-      const key = accountKey(email);
+    async succeeded(guard) {
+      const key = accountKey(guard);
       await Promise.all([failures.delete(key), gate.delete(key), locked.delete(key)]);
     },
   };

@@ -8,6 +8,7 @@ import { SignJWT } from 'jose';
 import { hashPassword } from '../../src/core/security.js';
 import { rowsOf } from '../../src/db/client.js';
 import { users, type User } from '../../src/db/schema.js';
+import { NO_CLIENT } from '../../src/core/client-info.js';
 import { ActionTokenRepository } from '../../src/repositories/action-token.js';
 import type { MailMessage } from '../../src/services/mailer.js';
 import { buildTestApp } from '../helpers/app.js';
@@ -62,7 +63,7 @@ export class Fuzzer {
     fuzzer.principals = { user: await fuzzer.newPrincipal(false), superuser: await fuzzer.newPrincipal(true) };
     // A logged-out principal from the start, so stale tokens are tried before any case has ended a login.
     const loggedOut = await fuzzer.newPrincipal(false);
-    await fuzzer.app.auth.logout((await fuzzer.app.auth.verify(loggedOut.access))!.sessionId);
+    await fuzzer.app.auth.logout(loggedOut.user.id, (await fuzzer.app.auth.verify(loggedOut.access))!.sessionId, NO_CLIENT);
     fuzzer.stale.push(loggedOut);
     return fuzzer;
   }
@@ -70,7 +71,7 @@ export class Fuzzer {
   private async newPrincipal(is_superuser: boolean): Promise<Principal> {
     const values = { email: randomEmail(), hashed_password: this.hashedPassword, is_superuser, is_verified: true };
     const [user] = await this.app.db.insert(users).values(values).returning();
-    const pair = await this.app.auth.login(user!);
+    const pair = (await this.app.auth.login(user!, NO_CLIENT))!;
     return { user: user!, access: pair.access_token, refresh: pair.refresh_token };
   }
 
@@ -101,7 +102,7 @@ export class Fuzzer {
     const text = JSON.stringify([fuzzCase.segments, fuzzCase.auth, fuzzCase.body]);
     const tokens = new ActionTokenRepository(this.app.db, this.app.clock);
     const issue = async (marker: string, purpose: 'password_reset' | 'verify_email') =>
-      text.includes(marker) ? tokens.issue(user.user.id, purpose, 3600) : 'no-token';
+      text.includes(marker) ? tokens.issue(user.user, purpose, 3600) : 'no-token';
     const previous = this.stale.at(-1);
     return {
       [MARK.userEmail]: user.user.email,

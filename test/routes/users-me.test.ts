@@ -90,12 +90,12 @@ describe('GET /api/v1/users/me', () => {
 describe('PATCH /api/v1/users/me', () => {
   it('changes full_name and e-mail (test_update_user_me), and the new address needs verifying again', async () => {
     const email = randomEmail();
-    const response = await patchMe(normal.headers, { full_name: 'Updated Name', email });
+    const response = await patchMe(normal.headers, { full_name: 'Updated Name', email, current_password: normal.password });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ id: normal.user.id, email, full_name: 'Updated Name', is_active: true, is_superuser: false });
     expect(response.body).not.toContain('argon2');
     expect((await repo.get(normal.user.id))!.is_verified).toBe(false);
-    // Not a credential change: the login goes on.
+    // The login that made the change goes on (every other one ends: test/security/account-takeover.test.ts).
     expect((await readMe(normal.headers)).json().email).toBe(email);
     normal.email = email;
   });
@@ -121,7 +121,7 @@ describe('PATCH /api/v1/users/me', () => {
   it('refuses another user’s e-mail, whatever its letter case (test_update_user_me_email_exists)', async () => {
     const other = await insertUser('Taken.Address@example.com');
     for (const email of [other.email, 'taken.address@example.com', 'TAKEN.ADDRESS@EXAMPLE.COM']) {
-      const response = await patchMe(normal.headers, { email, full_name: 'Should Not Stick' });
+      const response = await patchMe(normal.headers, { email, full_name: 'Should Not Stick', current_password: normal.password });
       expect(response.statusCode).toBe(409);
       expect(response.json()).toEqual(EMAIL_TAKEN);
     }
@@ -130,7 +130,10 @@ describe('PATCH /api/v1/users/me', () => {
 
   it('gives one 200 and one 409 when two users race for one address, and no 5xx', async () => {
     const email = randomEmail();
-    const responses = await Promise.all([patchMe(normal.headers, { email }), patchMe(superuser.headers, { email })]);
+    const responses = await Promise.all([
+      patchMe(normal.headers, { email, current_password: normal.password }),
+      patchMe(superuser.headers, { email, current_password: superuser.password }),
+    ]);
     expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
     expect(responses.find((response) => response.statusCode === 409)!.json()).toEqual(EMAIL_TAKEN);
     const winner = responses.findIndex((response) => response.statusCode === 200);

@@ -98,9 +98,10 @@ describe('POST /api/v1/verify-email/', () => {
   });
 
   it('voids a pending link when the address changes (it was sent to the old one)', async () => {
-    const { email, user, headers } = await normalUserTokenHeaders(app);
+    const { email, password, user, headers } = await normalUserTokenHeaders(app);
     const token = await verificationToken(email, headers);
-    const patch = await app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers, payload: { email: `moved-${email}` } });
+    const payload = { email: `moved-${email}`, current_password: password };
+    const patch = await app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers, payload });
     expect(patch.statusCode).toBe(200);
     expect((await verify(token)).json()).toEqual(INVALID_TOKEN);
     expect(await isVerified(user.id)).toBe(false);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/core/errors.js';
-import { accountKey, createLoginGuard, FAILURE_MEMORY_SECONDS, lockoutSeconds } from '../../src/services/login-guard.js';
+import { accountKey, guardKey, createLoginGuard, FAILURE_MEMORY_SECONDS, lockoutSeconds } from '../../src/services/login-guard.js';
 import type { LoginGuardSettings } from '../../src/services/login-guard.js';
 import { createRedisClient, firstConnection, limiterFactory } from '../../src/services/rate-limits.js';
 import { randomEmail } from '../helpers/users.js';
@@ -67,11 +67,24 @@ describe('limiterFactory', () => {
   });
 });
 
-describe('accountKey', () => {
-  it('is the e-mail trimmed and lower-cased, hashed', () => {
-    expect(accountKey('  Someone@Example.COM ')).toBe(accountKey('someone@example.com'));
-    expect(accountKey('someone@example.com')).not.toContain('example');
-    expect(accountKey('other@example.com')).not.toBe(accountKey('someone@example.com'));
+describe('guardKey and accountKey', () => {
+  it('keys an existing account by its id, whatever spelling of its address was typed', () => {
+    expect(guardKey({ id: 7 }, 'İris@example.com')).toBe('user:7');
+    expect(guardKey({ id: 7 }, 'iris@example.com')).toBe(guardKey({ id: 7 }, 'IRIS@EXAMPLE.COM'));
+    expect(guardKey({ id: 8 }, 'iris@example.com')).not.toBe(guardKey({ id: 7 }, 'iris@example.com'));
+  });
+
+  it('keys an unknown address by its canonical form (NFKC, trimmed, lower-cased)', () => {
+    expect(guardKey(undefined, '  Someone@Example.COM ')).toBe('email:someone@example.com');
+    expect(guardKey(undefined, 'ｓｏｍｅｏｎｅ@example.com')).toBe('email:someone@example.com'); // full-width
+    expect(guardKey(undefined, '\u212Aim@example.com')).toBe('email:kim@example.com'); // Kelvin sign
+    expect(guardKey(undefined, 'other@example.com')).not.toBe(guardKey(undefined, 'someone@example.com'));
+  });
+
+  it('hashes the key: stored keys hold no address', () => {
+    expect(accountKey('email:someone@example.com')).not.toContain('example');
+    expect(accountKey('email:someone@example.com')).toMatch(/^[\w-]{43}$/);
+    expect(accountKey('email:other@example.com')).not.toBe(accountKey('email:someone@example.com'));
   });
 });
 
@@ -84,7 +97,7 @@ describe.each(['memory', 'redis'] as const)('login guard (%s)', (store) => {
       await guard.failed(email);
     }
     await guard.check(email); // past the free ones: takes the gate
-    const refused = await refusal(guard.check(email.toUpperCase()));
+    const refused = await refusal(guard.check(email));
     expect(refused?.statusCode).toBe(429);
     expect(refused?.detail).toBe('Too many requests');
     expect(refused?.headers['retry-after']).toBe('1');
