@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -35,6 +35,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Where e-mail goes; by default SMTP when SMTP_HOST is set, else the log. */
   mailer?: Mailer;
+  /** Where the JSON log lines go (tests read them); by default standard output. */
+  logStream?: DestinationStream;
 }
 
 declare module 'fastify' {
@@ -75,7 +77,7 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
   return reply.code(tooLong ? 414 : 400).send({ detail: tooLong ? 'URI Too Long' : 'Malformed URL' });
 }
 
-function loggerOptions(config: Config) {
+function loggerOptions(config: Config, stream?: DestinationStream) {
   return {
     level: config.logLevel,
     serializers: { err: errorSerializer },
@@ -83,13 +85,15 @@ function loggerOptions(config: Config) {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.hashed_password', 'password'],
       censor: '[redacted]',
     },
-    ...(process.stdout.isTTY && config.env !== 'production' && { transport: { target: 'pino-pretty' } }),
+    ...(stream
+      ? { stream }
+      : process.stdout.isTTY && config.env !== 'production' && { transport: { target: 'pino-pretty' } }),
   };
 }
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, deps.logStream),
     genReqId: requestId,
     requestIdHeader: false,
     bodyLimit: config.bodyLimit,
