@@ -99,7 +99,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: config.bodyLimit,
     // A request must arrive whole within 30 s: slow uploads (slowloris) cannot hold connections, or a shutdown.
     requestTimeout: 30_000,
-    // A hop count is accepted at run time (Fastify's docs) though its types only name booleans and strings.
+    // A hop count reaches Fastify as a number, which it accepts but, since 5.12.1, treats as trusting no proxy (its
+    // docs; its types no longer name numbers): plugins/http-security.ts warns about that at start.
     trustProxy: config.trustProxy as boolean | string,
     routerOptions: { maxParamLength: 768, ignoreTrailingSlash: true },
     frameworkErrors,
