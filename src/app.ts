@@ -70,6 +70,34 @@ function errorSerializer(error: Error) {
   return serialized;
 }
 
+/** The recovery route's path segment, in any letter case, ending the path or followed by the address. */
+const RECOVERY_PATH = /\/password-recovery(?=[/?#;]|$)/i;
+
+/**
+ * A URL as it may be logged: `POST /api/v1/password-recovery/{email}` holds an e-mail address, so whatever follows
+ * that segment (path, query) becomes `[redacted]`. Matched after decoding `%XX` escapes of ASCII characters, as the
+ * router reads them; near misses the router answers 404 (other case, doubled slashes) are covered as well.
+ */
+function loggedUrl(url: string): string {
+  const decoded = url.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const match = RECOVERY_PATH.exec(decoded);
+  if (!match) return url;
+  const end = match.index + match[0].length;
+  return /^\/*$/.test(decoded.slice(end)) ? decoded : `${decoded.slice(0, end)}/[redacted]`;
+}
+
+/** Fastify's request serializer (pino-http's fields), with the URL as loggedUrl() gives it. */
+function requestSerializer(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: loggedUrl(request.url),
+    version: request.headers['accept-version']?.toString(),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** Malformed or over-long URLs are refused by the router before any hook: answer them in the one error shape. */
 function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -80,7 +108,7 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
 function loggerOptions(config: Config, stream?: DestinationStream) {
   return {
     level: config.logLevel,
-    serializers: { err: errorSerializer },
+    serializers: { err: errorSerializer, req: requestSerializer },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.hashed_password', 'password'],
       censor: '[redacted]',
