@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ARGON2_MEMORY_KIB: '4096' }).argon2.memoryCost).toBe(4096); // allowed outside production
   });
 
+  it('refuses a FIRST_SUPERUSER_PASSWORD the password policy refuses, in production only, never echoing it', () => {
+    const base = { NODE_ENV: 'production', SECRET_KEY: 's'.repeat(48), SMTP_HOST: 'mail', FIRST_SUPERUSER: 'mei.lin@example.com' };
+    const weak = { tooShort: 'Zq7#mK', common: 'qwertyuiop', personal: 'mei.lin rules the admin desk', belowMinimum: 'unusual words' };
+    for (const password of Object.values(weak)) {
+      const production = () => loadConfig({ ...base, FIRST_SUPERUSER_PASSWORD: password, PASSWORD_MIN_LENGTH: '15' });
+      expect(production).toThrow(/FIRST_SUPERUSER_PASSWORD: refused by the password policy/);
+      expect(production).not.toThrow(password);
+      const elsewhere = loadConfig({ ...base, NODE_ENV: 'development', FIRST_SUPERUSER_PASSWORD: password, PASSWORD_MIN_LENGTH: '15' });
+      expect(elsewhere.firstSuperuser?.password).toBe(password); // a warning at start instead (services/first-superuser)
+    }
+    const strong = loadConfig({ ...base, FIRST_SUPERUSER_PASSWORD: 'correct horse battery staple', PASSWORD_MIN_LENGTH: '15' });
+    expect(strong.firstSuperuser).toEqual({ email: 'mei.lin@example.com', password: 'correct horse battery staple' });
+  });
+
   it('parses TRUST_PROXY, CORS origins and the rate-limit switch', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);

@@ -1,6 +1,8 @@
 // Security headers (@fastify/helmet), CORS for BACKEND_CORS_ORIGINS (none by default: no CORS headers at all),
-// and a warning when requests carry X-Forwarded-For while TRUST_PROXY is off: behind a proxy every client would
-// share the proxy's address, and the per-IP limits with it.
+// and warnings about TRUST_PROXY, which decides the client IP of the per-IP limits: when requests carry
+// X-Forwarded-For while it is off (every client behind a proxy shares the proxy's address, and its limits), and at
+// start when it is `true` (every entry trusted: a client writes its own X-Forwarded-For and picks its IP) or a hop
+// count (Fastify ≥ 5.12.1 trusts no proxy for a bare count, since it cannot check who sent the header).
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
@@ -24,7 +26,14 @@ export default fp(
         maxAge: 600,
       });
     }
-    if (app.config.trustProxy === false) {
+    const trustProxy = app.config.trustProxy;
+    const safeSetting = 'set the proxies’ addresses or CIDRs instead (TRUST_PROXY=10.0.0.0/8 for example)';
+    if (trustProxy === true) {
+      app.log.warn(`TRUST_PROXY=true trusts every X-Forwarded-For entry, so a client can choose its IP and dodge the per-IP limits: ${safeSetting}`);
+    } else if (typeof trustProxy === 'number' && trustProxy > 0) {
+      app.log.warn(`TRUST_PROXY=${trustProxy}: Fastify ignores a hop count, so every client shares the proxy’s address and its limits: ${safeSetting}`);
+    }
+    if (!trustProxy) {
       let warned = false;
       app.addHook('onRequest', async (request) => {
         if (warned || request.headers['x-forwarded-for'] === undefined) return;

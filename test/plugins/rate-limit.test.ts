@@ -119,6 +119,45 @@ describe('per-IP limits (memory)', () => {
   });
 });
 
+describe('behind one load balancer, a client that writes its own X-Forwarded-For', () => {
+  /** What the balancer (at 127.0.0.1) forwards: the client's own X-Forwarded-For, then the address it saw. */
+  const viaBalancer = (app: FastifyInstance, client: string, spoofed: string) =>
+    call(app, 'refresh', '127.0.0.1', { 'x-forwarded-for': `${spoofed}, ${client}` });
+
+  async function withApp(trustProxy: string, test: (app: FastifyInstance) => Promise<void>) {
+    const app = await buildTestApp({ ...SMALL_LIMITS, TRUST_PROXY: trustProxy });
+    try {
+      await test(app);
+    } finally {
+      await app.close();
+    }
+  }
+
+  it.each(['127.0.0.1', '127.0.0.0/8'])('TRUST_PROXY=%s: new left-most entries do not dodge the limit', async (trustProxy) => {
+    await withApp(trustProxy, async (app) => {
+      const client = randomIp();
+      expect(await statuses(3, () => viaBalancer(app, client, randomIp()))).not.toContain(429);
+      expectTooMany(await viaBalancer(app, client, randomIp()));
+      expectTooMany(await viaBalancer(app, client, `${randomIp()}, ${randomIp()}`));
+      expect((await viaBalancer(app, randomIp(), randomIp())).statusCode).not.toBe(429); // another client goes on
+    });
+  });
+
+  it('TRUST_PROXY=1: Fastify ignores hop counts, so every client shares the balancer’s count (hence the warning)', async () => {
+    await withApp('1', async (app) => {
+      expect(await statuses(3, () => viaBalancer(app, randomIp(), randomIp()))).not.toContain(429);
+      expectTooMany(await viaBalancer(app, randomIp(), randomIp()));
+    });
+  });
+
+  it('TRUST_PROXY=true: the left-most entry counts, so the client picks its IP (hence the warning)', async () => {
+    await withApp('true', async (app) => {
+      const client = randomIp();
+      expect(await statuses(5, () => viaBalancer(app, client, randomIp()))).not.toContain(429);
+    });
+  });
+});
+
 describe('login brute-force protection (memory)', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
