@@ -7,8 +7,12 @@ import type { ValidationIssue } from './errors.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+/** ajv-formats' `uuid` also takes `urn:uuid:…`, which Postgres refuses (a 500): ours is the plain form only. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function makeAjv(options: Options): Ajv {
-  return addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true, removeAdditional: false, ...options }));
+  const ajv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true, removeAdditional: false, ...options }));
+  return ajv.addFormat('uuid', UUID);
 }
 
 const strict = makeAjv({ coerceTypes: false });

@@ -11,6 +11,8 @@ export type SecurityEvent = typeof securityEvents.$inferSelect;
 /** Failed log-ins get a row each up to this many per hour; beyond, the newest row counts them. */
 export const FAILURES_PER_HOUR_CAP = 10;
 const HOUR_MS = 3_600_000;
+/** The first key of the advisory locks that serialise a user's failure counting (any fixed int4). */
+const FAILURE_LOCK_SPACE = 0x5ec0e7;
 
 export class SecurityEventRepository {
   constructor(
@@ -22,8 +24,18 @@ export class SecurityEventRepository {
     await this.db.insert(securityEvents).values({ user_id: userId, type, created_at: this.clock(), ...client });
   }
 
-  /** A failed log-in: a row of its own while the hour's cap allows, else one more on the newest failure row. */
+  /**
+   * A failed log-in: a row of its own while the hour's cap allows, else one more on the newest failure row. A
+   * per-user advisory lock makes concurrent failures count one after another, so the cap holds.
+   */
   async recordFailure(userId: number, client: ClientInfo): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${FAILURE_LOCK_SPACE}::int4, ${userId}::int4)`);
+      await new SecurityEventRepository(tx, this.clock).countFailure(userId, client);
+    });
+  }
+
+  private async countFailure(userId: number, client: ClientInfo): Promise<void> {
     const now = this.clock();
     const recent = await this.db
       .select({ id: securityEvents.id })

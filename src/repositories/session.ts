@@ -24,6 +24,7 @@ export interface SessionPolicy {
 }
 
 export type Session = typeof sessions.$inferSelect;
+type Lifetimes = Pick<SessionPolicy, 'refreshTtlSeconds' | 'maxAgeSeconds'>;
 
 const later = (time: Date, seconds: number) => new Date(time.getTime() + seconds * 1000);
 const earliest = (a: Date, b: Date) => (a < b ? a : b);
@@ -54,7 +55,7 @@ export class SessionRepository {
    */
   async start(
     user: Pick<User, 'id' | 'credential_version'>,
-    policy: Pick<SessionPolicy, 'refreshTtlSeconds' | 'maxAgeSeconds'>,
+    policy: Lifetimes,
     client: ClientInfo,
   ): Promise<{ sessionId: string; refreshToken: string } | undefined> {
     const now = this.clock();
@@ -138,29 +139,34 @@ export class SessionRepository {
   }
 
   /** The user's live logins, newest first: not ended, not past their lifetime, with a refresh token still valid. */
-  async listLive(userId: number, policy: Pick<SessionPolicy, 'refreshTtlSeconds' | 'maxAgeSeconds'>): Promise<Session[]> {
-    const now = this.clock();
+  async listLive(userId: number, policy: Lifetimes): Promise<Session[]> {
     return this.db
       .select()
       .from(sessions)
-      .where(
-        and(
-          eq(sessions.user_id, userId),
-          isNull(sessions.revoked_at),
-          gt(sessions.created_at, later(now, -policy.maxAgeSeconds)),
-          gt(sessions.last_used_at, later(now, -policy.refreshTtlSeconds)),
-        ),
-      )
+      .where(and(eq(sessions.user_id, userId), this.live(policy)))
       .orderBy(desc(sessions.created_at), desc(sessions.id));
   }
 
-  /** Ends one login of `userId`, recording `event`; false when it is not a live login of that user. */
-  async revoke(userId: number, sessionId: string, event: 'logout' | 'sessions_ended', client: ClientInfo): Promise<boolean> {
+  /** Not ended, not older than the absolute lifetime, and renewed recently enough for its refresh token to live. */
+  private live(policy: Lifetimes) {
+    const now = this.clock();
+    return and(
+      isNull(sessions.revoked_at),
+      gt(sessions.created_at, later(now, -policy.maxAgeSeconds)),
+      gt(sessions.last_used_at, later(now, -policy.refreshTtlSeconds)),
+    );
+  }
+
+  /**
+   * Ends one login of `userId`, recording `event`; false when it is not a live login of that user. Without
+   * `policy` (log-out of the login making the request, which is live) only an ended login is refused.
+   */
+  async revoke(userId: number, sessionId: string, event: 'logout' | 'sessions_ended', client: ClientInfo, policy?: Lifetimes): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const ended = await tx
         .update(sessions)
         .set({ revoked_at: this.clock() })
-        .where(and(eq(sessions.id, sessionId), eq(sessions.user_id, userId), isNull(sessions.revoked_at)))
+        .where(and(eq(sessions.id, sessionId), eq(sessions.user_id, userId), policy ? this.live(policy) : isNull(sessions.revoked_at)))
         .returning({ id: sessions.id });
       if (ended.length === 0) return false;
       await new SecurityEventRepository(tx, this.clock).record(userId, event, client);
@@ -168,12 +174,16 @@ export class SessionRepository {
     });
   }
 
-  /** Ends every login of the user but `currentSessionId`, recording it; returns how many ended. */
-  async revokeOthers(userId: number, currentSessionId: string, client: ClientInfo): Promise<number> {
+  /** Ends every live login of the user but `currentSessionId`, recording it; returns how many ended. */
+  async revokeOthers(userId: number, currentSessionId: string, client: ClientInfo, policy: Lifetimes): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const ended = await new SessionRepository(tx, this.clock).revokeAllForUser(userId, currentSessionId);
-      if (ended > 0) await new SecurityEventRepository(tx, this.clock).record(userId, 'sessions_ended', client);
-      return ended;
+      const ended = await tx
+        .update(sessions)
+        .set({ revoked_at: this.clock() })
+        .where(and(eq(sessions.user_id, userId), ne(sessions.id, currentSessionId), this.live(policy)))
+        .returning({ id: sessions.id });
+      if (ended.length > 0) await new SecurityEventRepository(tx, this.clock).record(userId, 'sessions_ended', client);
+      return ended.length;
     });
   }
 

@@ -1,5 +1,5 @@
 // /api/v1/users/me/events and /api/v1/users/{user_id}/events: an account's security history, newest first.
-// Events are written by the repositories in the transaction of what they record; plugins/security-events.ts prunes
+// Events are written by the repositories in the transaction of what they record; plugins/retention.ts prunes
 // them after SECURITY_EVENTS_RETENTION_DAYS.
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';

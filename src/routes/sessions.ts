@@ -51,9 +51,10 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async function deleteSessionMe(request, reply) {
-      const { session_id } = request.params;
-      const event = session_id === request.sessionId ? 'logout' : 'sessions_ended';
-      if (!(await sessions.revoke(request.user.id, session_id, event, clientInfo(request)))) throw new HttpError(404, 'Session not found');
+      const sessionId = request.params.session_id.toLowerCase(); // as Postgres reads a uuid, and as tokens carry it
+      const event = sessionId === request.sessionId ? 'logout' : 'sessions_ended';
+      const ended = await sessions.revoke(request.user.id, sessionId, event, clientInfo(request), app.auth.policy);
+      if (!ended) throw new HttpError(404, 'Session not found');
       return reply.code(204).send(null);
     },
   );
@@ -70,7 +71,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async function deleteOtherSessionsMe(request) {
-      return { ended: await sessions.revokeOthers(request.user.id, request.sessionId, clientInfo(request)) };
+      return { ended: await sessions.revokeOthers(request.user.id, request.sessionId, clientInfo(request), app.auth.policy) };
     },
   );
 };

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { securityEvents, users, type SecurityEventType as EventType } from '../../src/db/schema.js';
 import { SecurityEventRepository } from '../../src/repositories/security-event.js';
 import { buildTestApp, testConfig } from '../helpers/app.js';
-import { createUser, login, superuserTokenHeaders, tokenHeaders, type TestUser } from '../helpers/auth.js';
+import { createUser, login, tokenHeaders, type TestUser } from '../helpers/auth.js';
 import { manualClock } from '../helpers/clock.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { linkToken, startSmtpServer, type SmtpFixture } from '../helpers/smtp.js';
@@ -199,7 +199,9 @@ describe('the flows that record events', () => {
     const { user, email } = await createUser(app);
     const at = clock().toISOString();
     expect((await loginFrom(email, 'wrong password', '198.51.100.9', 'Guesser/0.1')).statusCode).toBe(400);
-    expect(await eventsOf(user.id)).toEqual([{ id: expect.any(Number), type: 'login_failed', created_at: at, ip: '198.51.100.9', user_agent: 'Guesser/0.1', count: 1 }]);
+    expect(await eventsOf(user.id)).toEqual([
+      { id: expect.any(Number), type: 'login_failed', created_at: at, ip: '198.51.100.9', user_agent: 'Guesser/0.1', count: 1 },
+    ]);
     const before = await allEventRows();
     expect((await login(app, randomEmail(), 'whatever password')).statusCode).toBe(400);
     expect(await allEventRows()).toBe(before);
@@ -222,6 +224,17 @@ describe('the flows that record events', () => {
     expect(later).toHaveLength(11);
     expect(later[0]).toMatchObject({ type: 'login_failed', count: 1, created_at: clock().toISOString() });
     expect(later.slice(1)).toEqual(failed);
+  });
+
+  it('concurrent failures keep to the cap of 10 rows an hour, in every round', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { user, email } = await createUser(app);
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(app, email, `wrong password ${i}`)));
+      expect(answers.every((answer) => answer.statusCode === 400)).toBe(true);
+      const failed = await eventsOf(user.id);
+      expect(failed).toHaveLength(10);
+      expect(failed.reduce((sum, event) => sum + event.count, 0)).toBe(30);
+    }
   });
 
   it('logout records `logout`, and so does ending the current login by its id', async () => {
@@ -328,7 +341,8 @@ describe('the flows that record events', () => {
       for (let i = 0; i < 2; i += 1) expect((await login(locking, email, 'wrong password')).statusCode).toBe(400);
       expect((await eventsOf(user.id, locking, admin)).map((event) => event.type)).toEqual(['login_failed', 'login_failed']);
       expect((await login(locking, email, 'wrong password')).statusCode).toBe(400);
-      expect((await eventsOf(user.id, locking, admin)).map((event) => event.type)).toEqual(['locked', 'login_failed', 'login_failed', 'login_failed']);
+      const types = (await eventsOf(user.id, locking, admin)).map((event) => event.type);
+      expect(types).toEqual(['locked', 'login_failed', 'login_failed', 'login_failed']);
       // Blocked from now on: refused before any password check, so nothing more is recorded.
       for (const attempt of ['wrong password', password]) expect((await login(locking, email, attempt)).statusCode).toBe(429);
       expect(await eventsOf(user.id, locking, admin)).toHaveLength(4);
@@ -373,7 +387,8 @@ describe('retention (SECURITY_EVENTS_RETENTION_DAYS)', () => {
     start.advance(2 * DAY);
     await seed.record(user!.id, 'logout', { ip: null, user_agent: null }); // 29 days old
     start.advance(29 * DAY);
-    const remaining = async () => (await database.db.select({ type: securityEvents.type }).from(securityEvents).where(eq(securityEvents.user_id, user!.id))).map((row) => row.type);
+    const remaining = async () =>
+      (await database.db.select({ type: securityEvents.type }).from(securityEvents).where(eq(securityEvents.user_id, user!.id))).map((row) => row.type);
 
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let local: FastifyInstance | undefined;

@@ -187,13 +187,15 @@ describe('DELETE /api/v1/users/me/sessions/{session_id}', () => {
     expect((await refresh(laptop.refreshToken)).statusCode).toBe(200);
   });
 
-  it('ends the current login too (a logout)', async () => {
+  it('ends the current login too (a logout), whatever the letter case of its id', async () => {
     const user = await createUser(app);
     const other = await loginFrom(user);
     const current = await loginFrom(user);
-    expect((await endSession(current.headers, current.sessionId)).statusCode).toBe(204);
+    expect((await endSession(current.headers, current.sessionId.toUpperCase())).statusCode).toBe(204);
     await expectEnded(current);
     expect(await ids(other.headers)).toEqual([other.sessionId]);
+    const [latest] = (await app.inject({ method: 'GET', url: '/api/v1/users/me/events?limit=1', headers: other.headers })).json();
+    expect(latest.type).toBe('logout');
   });
 
   it('answers 404 Session not found for another user’s login, an ended one and an unknown id, and ends nothing', async () => {
@@ -212,7 +214,7 @@ describe('DELETE /api/v1/users/me/sessions/{session_id}', () => {
     expect(await ids(mine.headers)).toEqual([mine.sessionId]);
   });
 
-  it.each(['not-a-uuid', '12345', `${randomUUID()}x`])('refuses the id %s with a 422 at path.session_id', async (id) => {
+  it.each(['not-a-uuid', '12345', `${randomUUID()}x`, `urn:uuid:${randomUUID()}`])('refuses the id %s with a 422 at path.session_id', async (id) => {
     const user = await createUser(app);
     const login = await loginFrom(user);
     const response = await endSession(login.headers, id);
@@ -263,6 +265,9 @@ describe('expiry (SESSION_MAX_AGE_DAYS=2, REFRESH_TOKEN_EXPIRE_DAYS=1)', () => {
     expiring.advance(2);
     expect(await ids(fresh.headers, local)).toEqual([fresh.sessionId]);
     expect((await refresh(idle.refreshToken, {}, local)).statusCode).toBe(401);
+    // What is not listed cannot be ended either: 404, and nothing counted.
+    expect((await local.inject({ method: 'DELETE', url: `${SESSIONS}/${idle.sessionId}`, headers: fresh.headers })).statusCode).toBe(404);
+    expect((await local.inject({ method: 'DELETE', url: SESSIONS, headers: fresh.headers })).json()).toEqual({ ended: 0 });
   });
 
   it('leaves out a login older than SESSION_MAX_AGE_DAYS, however recently it was refreshed', async () => {
