@@ -56,12 +56,15 @@ export interface Cluster {
   drop(): Promise<void>;
 }
 
+/** The longest a cluster command (create, start, stop, drop) may take before it is killed as hung. */
+export const CLUSTER_COMMAND_LIMIT_MS = 60_000;
+
 export async function createCluster(): Promise<Cluster> {
   const version = postgresVersion()!;
   const name = `cnlearn_fault_${randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const run = async (command: string, args: string[]) => {
-    await exec(command, args, { timeout: 60_000 });
+    await exec(command, args, { timeout: CLUSTER_COMMAND_LIMIT_MS });
   };
   // --no-sync: the cluster is thrown away, so initdb need not wait for the disk.
   await run('pg_createcluster', [version, name, '-p', String(port), '--', '--auth=trust', '--no-sync']);

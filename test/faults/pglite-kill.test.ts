@@ -8,13 +8,26 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usingPostgres } from '../helpers/database.js';
 import { randomEmail } from '../helpers/users.js';
-import { killAll, logLines, pgliteDataDir, startServer, type ServerProcess } from '../helpers/server-process.js';
+import {
+  killAll,
+  logLines,
+  pgliteDataDir,
+  processTestTimeout,
+  scaled,
+  startServer,
+  type ServerProcess,
+} from '../helpers/server-process.js';
+import { within } from '../helpers/wait.js';
 
 const WRITERS = 8;
 const WRITE_MS = 1_000; // at least; longer (up to MAX_WRITE_MS) until MIN_ACKNOWLEDGED on a loaded machine
 const MAX_WRITE_MS = 8_000;
 const MIN_ACKNOWLEDGED = 20;
 const PASSWORD = 'a long enough password';
+const SHUTDOWN_TIMEOUT_MS = 10_000; // the default: past it the server exits 1 by itself
+// Waits: two starts, the killed process's exit, the writers' end, the check (two: a start's and a write phase's
+// worth), the write afterwards and the final exit; plus the write phase and the shutdown timeout.
+const TIMEOUT = processTestTimeout(8, MAX_WRITE_MS + SHUTDOWN_TIMEOUT_MS);
 
 function register(server: ServerProcess, email: string): Promise<Response> {
   return fetch(server.url('/api/v1/users/register'), {
@@ -35,12 +48,12 @@ describe.skipIf(usingPostgres)('PGlite killed mid-write', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reopens after SIGKILL with every acknowledged registration', async () => {
+  it('reopens after SIGKILL with every acknowledged registration', { timeout: TIMEOUT }, async () => {
     const dataDir = pgliteDataDir(join(dir, 'data'));
     // Cheap Argon2 so that the database, not hashing, is what the writers keep busy.
     const env = { DATABASE_URL: dataDir, ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' };
     const first = startServer(dir, env);
-    await first.port;
+    const startupMs = await first.startupMs;
 
     const acknowledged: string[] = [];
     const unexpected: string[] = [];
@@ -68,36 +81,44 @@ describe.skipIf(usingPostgres)('PGlite killed mid-write', () => {
     const inFlightAtKill = logLines(first.log(), 'incoming request') - logLines(first.log(), 'request completed');
     first.child.kill('SIGKILL');
     killed = true;
-    const { signal } = await first.exited;
-    await Promise.all(writers);
+    const { signal } = await within(first.exited, scaled(startupMs), 'the killed process to exit');
+    await within(Promise.all(writers), scaled(startupMs), 'the writers to stop'); // refused at once now
     expect(signal).toBe('SIGKILL');
     expect(unexpected).toEqual([]);
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(existsSync(`${dataDir}.lock`)).toBe(true); // left by the dead process: the restart must take it over
 
-    const second = startServer(dir, env);
-    await second.port; // rejects with the log if the directory does not open
+    // The same start as the first, plus replaying the WAL the kill left: a few times the first start at most.
+    const second = startServer(dir, env, { listenWithinMs: scaled(startupMs) });
+    const restartMs = await second.startupMs; // rejects with the log if the directory does not open
     const missing: string[] = [];
-    for (let next = 0; next < acknowledged.length; ) {
-      const batch = acknowledged.slice(next, (next += WRITERS));
-      await Promise.all(
-        batch.map(async (email) => {
-          const response = await register(second, email);
-          const body = (await response.json()) as { detail?: unknown };
-          if (response.status !== 400 || body.detail !== 'This email is already in use.') missing.push(email);
-        }),
-      );
-    }
-    const afterwards = await register(second, randomEmail()); // and the recovered directory takes writes again
+    const check = async () => {
+      for (let next = 0; next < acknowledged.length; ) {
+        const batch = acknowledged.slice(next, (next += WRITERS));
+        await Promise.all(
+          batch.map(async (email) => {
+            const response = await register(second, email);
+            const body = (await response.json()) as { detail?: unknown };
+            if (response.status !== 400 || body.detail !== 'This email is already in use.') missing.push(email);
+          }),
+        );
+      }
+    };
+    // As many requests as the writers made (cheaper: a duplicate is refused before hashing), by as many clients.
+    await within(check(), scaled(startupMs) + scaled(wroteMs), `${acknowledged.length} registrations to be checked`);
+    // And the recovered directory takes writes again.
+    const afterwards = await within(register(second, randomEmail()), scaled(startupMs), 'a new registration');
+    const signalledAt = performance.now();
     second.child.kill('SIGTERM');
-    const { code } = await second.exited;
+    const { code, at } = await within(second.exited, SHUTDOWN_TIMEOUT_MS + scaled(startupMs), 'the exit after SIGTERM');
     expect(missing).toEqual([]);
     expect(afterwards.status).toBe(200);
     expect(code).toBe(0);
     expect(second.log()).not.toMatch(/unhandled error/);
     console.info(
-      `PGlite SIGKILL: ${acknowledged.length} registrations acknowledged in ${wroteMs} ms by ${WRITERS} writers ` +
-        `(${inFlightAtKill} in flight at the kill), ${acknowledged.length - missing.length} found after restart`,
+      `PGlite SIGKILL: listening after ${Math.round(startupMs)} ms; ${acknowledged.length} registrations ` +
+        `acknowledged in ${wroteMs} ms by ${WRITERS} writers (${inFlightAtKill} in flight at the kill); restarted in ` +
+        `${Math.round(restartMs)} ms, ${acknowledged.length - missing.length} found; exit 0 ${Math.round(at - signalledAt)} ms after SIGTERM`,
     );
   });
 });
