@@ -1,6 +1,6 @@
 // Decorates `app.mailer`, `app.emails` (the account e-mails) and `app.background(name, task)`: work that must not
-// delay a response (sending mail) runs after it, is logged if it fails, and is awaited by app.close() so a
-// shutdown loses none of it.
+// delay a response (sending mail, recording a failed log-in) runs after it, is logged if it fails, and is awaited
+// by app.close() so a shutdown loses none of it.
 import fp from 'fastify-plugin';
 import { AccountEmails } from '../services/account-emails.js';
 import { createMailer, type Mailer } from '../services/mailer.js';
@@ -10,6 +10,8 @@ declare module 'fastify' {
     mailer: Mailer;
     emails: AccountEmails;
     background: (name: string, task: () => Promise<void>) => void;
+    /** Resolves once no background task is pending (shutdown, and tests that read what a task wrote). */
+    backgroundSettled: () => Promise<void>;
   }
 }
 
@@ -26,9 +28,12 @@ export default fp<{ mailer?: Mailer }>(
       pending.add(run);
     });
     app.decorate('emails', new AccountEmails(app.db, app.config, mailer, app.background, app.clock));
-    app.addHook('onClose', async () => {
+    app.decorate('backgroundSettled', async () => {
       // A task may start another (recovery → reset e-mail): wait until none is left.
       while (pending.size > 0) await Promise.allSettled([...pending]);
+    });
+    app.addHook('onClose', async () => {
+      await app.backgroundSettled();
       mailer.close();
     });
   },

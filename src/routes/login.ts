@@ -52,8 +52,13 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = await users.checkPassword(account, password);
       if (!user) {
         const { locked } = await app.loginGuard.failed(key);
-        if (account) await events.recordFailure(account.id, client);
-        if (account && locked) await events.record(account.id, 'locked', client);
+        // After the response: written inline, the record would make a registered address answer slower.
+        if (account) {
+          app.background('login-failed-event', async () => {
+            await events.recordFailure(account.id, client);
+            if (locked) await events.record(account.id, 'locked', client);
+          });
+        }
         throw new HttpError(400, INCORRECT);
       }
       await app.loginGuard.succeeded(key);
