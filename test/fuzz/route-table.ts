@@ -86,6 +86,16 @@ const emailSegment = fc.oneof(
   { weight: 1, arbitrary: longString.map((text) => percentEncode(text.slice(0, 3000))) },
 );
 
+/** UUIDs in every spelling Postgres or Ajv might read differently, and what merely looks like one. */
+const sessionId = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((id) => id.toUpperCase()),
+  fc.uuid().map((id) => `urn:uuid:${id}`),
+  fc.uuid().map((id) => `{${id}}`),
+  fc.uuid().map((id) => id.replace(/-/g, '')),
+  nastyString.map(percentEncode),
+);
+
 const docsPath = fc.oneof(
   fc.constantFrom('json', 'yaml', 'static/index.html', 'static/swagger-initializer.js', 'static/swagger-ui.css', 'static/../../package.json',
     'static/..%2F..%2Fpackage.json', 'static/%2e%2e/%2e%2e/package.json', 'static/%00', 'static/', 'static//etc/passwd', 'x'.repeat(2000)),
@@ -124,7 +134,18 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/v1/users/', auth: 'superuser', body: 'json', valid: userCreate },
   { method: 'POST', path: '/api/v1/users/register', auth: 'none', body: 'json', valid: register },
   { method: 'GET', path: '/api/v1/users/me', auth: 'user', body: 'none' },
-  { method: 'PATCH', path: '/api/v1/users/me', auth: 'user', body: 'json', valid: fc.record({ full_name: fullName, email }, { requiredKeys: [] }) },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/me',
+    auth: 'user',
+    body: 'json',
+    valid: fc.record({ full_name: fullName, email, current_password: password }, { requiredKeys: [] }),
+  },
+  { method: 'GET', path: '/api/v1/users/me/sessions', auth: 'user', body: 'none' },
+  { method: 'DELETE', path: '/api/v1/users/me/sessions', auth: 'user', body: 'none' },
+  { method: 'DELETE', path: '/api/v1/users/me/sessions/{session_id}', auth: 'user', body: 'none', segments: { session_id: sessionId } },
+  { method: 'GET', path: '/api/v1/users/me/events', auth: 'user', body: 'none', query: ['limit', 'before'] },
+  { method: 'GET', path: '/api/v1/users/{user_id}/events', auth: 'superuser', body: 'none', segments: { user_id: userId }, query: ['limit', 'before'] },
   { method: 'DELETE', path: '/api/v1/users/me', auth: 'user', body: 'none' },
   {
     method: 'PATCH',
