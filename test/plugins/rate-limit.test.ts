@@ -243,6 +243,8 @@ describe('Redis store', () => {
   beforeAll(async () => {
     const overrides = { ...SMALL_LIMITS, ...BRUTE_FORCE, RATE_LIMIT_LOGIN_PER_MINUTE: '3', REDIS_URL };
     [one, two] = await Promise.all([buildTestApp(overrides), buildTestApp(overrides)]);
+    // Boot goes on without Redis after 2 s (each instance then counts alone): on a busy machine, wait for both.
+    await vi.waitFor(async () => expect(await rateLimitConnections()).toBeGreaterThanOrEqual(2), { timeout: 20_000, interval: 100 });
   });
   afterAll(async () => {
     await Promise.all(triedEmails.map((email) => one.loginGuard.succeeded(guardKey(undefined, email))));
