@@ -1,0 +1,24 @@
+// Mutation testing (`npm run mutate`): StrykerJS changes src/core, src/services and src/repositories one small
+// fault at a time and runs the tests that cover each change; a change no test notices is a gap in the tests.
+// Not part of CI: a full run takes most of an hour on a 2-core machine. Incremental: a later run re-tests only
+// the mutants whose code or covering tests changed (reports/stryker-incremental.json; `--force` re-tests all).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  mutate: ['src/core/**/*.ts', 'src/services/**/*.ts', 'src/repositories/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  // The machine has 2 cores, and the tests themselves run Argon2 on libuv's pool.
+  concurrency: 2,
+  // A busy machine slows a test run without any mutant at fault: allow for it before calling a mutant a timeout.
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'html', 'json', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportTests: false },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
