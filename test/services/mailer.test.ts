@@ -49,6 +49,33 @@ describe('createMailer with SMTP_HOST', () => {
     expect(mail.text.trimEnd()).toBe(text.trimEnd());
   });
 
+  it('logs in with SMTP_USER and SMTP_PASSWORD when they are set', async () => {
+    const config = testConfig({ ...smtp.env, SMTP_USER: 'mailer', SMTP_PASSWORD: 'smtp secret' });
+    const mailer = createMailer(config, capturingLogger().log);
+    const to = randomEmail();
+    const before = smtp.logins.length;
+    try {
+      await mailer.send({ to, subject: 's', text: 't' });
+    } finally {
+      mailer.close();
+    }
+    await smtp.waitForMail(to);
+    expect(smtp.logins.slice(before)).toEqual([{ username: 'mailer', password: 'smtp secret' }]);
+  });
+
+  it('does not log in without SMTP_USER', async () => {
+    const mailer = createMailer(testConfig(smtp.env), capturingLogger().log);
+    const to = randomEmail();
+    const before = smtp.logins.length;
+    try {
+      await mailer.send({ to, subject: 's', text: 't' });
+    } finally {
+      mailer.close();
+    }
+    await smtp.waitForMail(to);
+    expect(smtp.logins.slice(before)).toEqual([]);
+  });
+
   it('rejects when the server cannot be reached (the caller, app.background, logs it)', async () => {
     const closed = await startSmtpServer();
     await closed.close();
@@ -70,7 +97,7 @@ describe('createMailer without SMTP_HOST', () => {
     await mailer.send(message);
     mailer.close();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, mail: message });
+    expect(lines[0]).toMatchObject({ level: 30, mail: message, msg: 'e-mail (no SMTP_HOST set: logged, not sent)' });
     expect(smtp.received.some((mail) => mail.to.includes(message.to))).toBe(false);
   });
 });
