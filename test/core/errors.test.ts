@@ -53,8 +53,8 @@ describe('isUniqueViolation', () => {
 
   it('looks past codes that are not SQLSTATEs to the cause that has one', () => {
     // Node's and drizzle's own codes (ERR_…, lower case, longer than five) say nothing about the database.
-    for (const code of ['ERR_SOMETHING', 'ECONNRESET', '2350', '23505x', 'abcde']) {
-      expect(isUniqueViolation({ code, cause: withCode('23505') })).toBe(true);
+    for (const code of ['ERR_SOMETHING', 'ECONNRESET', '2350', '23505x', 'abcde', 12345]) {
+      expect(isUniqueViolation({ code, cause: withCode('23505') }), String(code)).toBe(true);
     }
   });
 

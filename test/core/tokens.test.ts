@@ -75,7 +75,8 @@ describe('decodeAccessToken', () => {
   });
 
   it('refuses a session id that is not a UUID', async () => {
-    for (const sid of [42, '', 'not-a-uuid', `${claims.sessionId}x`, `x${claims.sessionId}`, claims.sessionId.replaceAll('-', '')]) {
+    const sids = [42, '', 'not-a-uuid', `${claims.sessionId}x`, `x${claims.sessionId}`, claims.sessionId.replaceAll('-', ''), [claims.sessionId]];
+    for (const sid of sids) {
       expect(await decodeAccessToken(await signed({ ...complete(), sid }), settings, now), String(sid)).toBeUndefined();
     }
     const upper = claims.sessionId.toUpperCase();
