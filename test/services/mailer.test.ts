@@ -1,7 +1,8 @@
 // The mailer on its own: a real SMTP round trip to an in-process server, and the log fallback without SMTP_HOST.
 import { Writable } from 'node:stream';
+import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMailer } from '../../src/services/mailer.js';
 import { testConfig } from '../helpers/app.js';
 import { startSmtpServer, type SmtpFixture } from '../helpers/smtp.js';
@@ -74,6 +75,19 @@ describe('createMailer with SMTP_HOST', () => {
     }
     await smtp.waitForMail(to);
     expect(smtp.logins.slice(before)).toEqual([]);
+  });
+
+  it('closes its transport when closed', () => {
+    const createTransport = vi.spyOn(nodemailer, 'createTransport');
+    try {
+      const mailer = createMailer(testConfig(smtp.env), capturingLogger().log);
+      const transport = createTransport.mock.results[0]!.value as ReturnType<typeof nodemailer.createTransport>;
+      const close = vi.spyOn(transport, 'close');
+      mailer.close();
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      createTransport.mockRestore();
+    }
   });
 
   it('rejects when the server cannot be reached (the caller, app.background, logs it)', async () => {

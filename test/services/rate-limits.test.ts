@@ -97,9 +97,11 @@ describe('firstConnection', () => {
   it('returns at once for a client that is already ready', async () => {
     vi.useFakeTimers();
     const redis = fakeClient('ready');
-    await firstConnection(redis);
-    expect(redis.listenerCount('ready') + redis.listenerCount('error')).toBe(0);
+    const waiting = firstConnection(redis);
+    // Nothing to wait for: no timer set, no listener added.
     expect(vi.getTimerCount()).toBe(0);
+    expect(redis.listenerCount('ready') + redis.listenerCount('error')).toBe(0);
+    await waiting;
   });
 
   it.each(['ready', 'error'])('resolves on the first %s, then stops listening and waiting', async (event) => {
