@@ -96,6 +96,9 @@ describe('isDatabaseUnavailable', () => {
     }
     expect(isDatabaseUnavailable(new Error('relation "users" does not exist'))).toBe(false);
     expect(isDatabaseUnavailable({ code: 8006 })).toBe(false);
+    // Only strings are read as codes and messages: a value that merely prints like one is neither.
+    expect(isDatabaseUnavailable({ code: ['08006'] })).toBe(false);
+    expect(isDatabaseUnavailable({ message: ['Connection terminated'] })).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
   });

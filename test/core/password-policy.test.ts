@@ -67,7 +67,15 @@ describe('passwordProblem', () => {
     expect(typeOf('hi, my name is Mei', { minLength: 8, fullName: '  Mei  ' })).toBe('value_error.password.personal');
     expect(typeOf('a secret for zoë only', { minLength: 8, fullName: 'Zoe\u0308' })).toBe('value_error.password.personal');
     expect(typeOf('CALL ME FRED PLEASE', { minLength: 8, fullName: 'fred' })).toBe('value_error.password.personal');
-    expect(typeOf('no name, no e-mail here', { minLength: 8 })).toBeUndefined();
+    expect(typeOf('i am mei lin, hello', { minLength: 8, fullName: '  Mei Lin  ' })).toBe('value_error.password.personal');
+    expect(typeOf('bobsleigh all winter', { minLength: 8, email: ' bob@example.com' })).toBe('value_error.password.personal');
+  });
+
+  it('needs neither an e-mail nor a full name', () => {
+    expect(passwordProblem('no name, no e-mail here', { minLength: 8 })).toBeUndefined();
+    expect(passwordProblem('no name, no e-mail here', { minLength: 8, email: undefined, fullName: null })).toBeUndefined();
+    expect(passwordProblem('hello bob, it is me', { minLength: 8, email: 'bob@example.com' })?.type).toBe('value_error.password.personal');
+    expect(passwordProblem('i am mei lin, hello', { minLength: 8, fullName: 'Mei Lin' })?.type).toBe('value_error.password.personal');
   });
 });
 

@@ -35,6 +35,11 @@ describe('hashPassword / verifyPassword', () => {
     for (const [change, needsRehash] of cases) {
       expect(await verifyPassword('pw-12345', stored, { ...SMALL, ...change }), JSON.stringify(change)).toEqual({ valid: true, needsRehash });
     }
+    // Parameters of two digits are read whole.
+    const large = { memoryCost: 4096, timeCost: 10, parallelism: 12 };
+    const strong = await hashPassword('pw-12345', large);
+    expect(strong).toContain('m=4096,t=10,p=12');
+    expect(await verifyPassword('pw-12345', strong, large)).toEqual({ valid: true, needsRehash: false });
     // A wrong password never asks for a rehash, however weak the stored hash.
     expect(await verifyPassword('pw-12346', stored, { ...SMALL, memoryCost: 65_536 })).toEqual({ valid: false, needsRehash: false });
   });

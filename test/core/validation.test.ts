@@ -112,6 +112,8 @@ describe('toValidationIssues', () => {
       { loc: ['body', 'tags', 1], msg: 'str type expected', type: 'type_error.str' },
       { loc: ['body', 'tags', 3], msg: 'str type expected', type: 'type_error.str' },
     ]);
+    const eleven = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 12];
+    expect(issues(user, { ...valid, tags: eleven })).toEqual([{ loc: ['body', 'tags', 11], msg: 'str type expected', type: 'type_error.str' }]);
     expect(issues(user, { ...valid, nested: { flag: 'yes' } })).toEqual([
       { loc: ['body', 'nested', 'flag'], msg: 'value could not be parsed to a boolean', type: 'type_error.bool' },
     ]);
@@ -132,6 +134,12 @@ describe('toValidationIssues', () => {
     // full_name fails both branches (too long; not null) and then anyOf itself: one entry, from the first branch.
     expect(issues(user, { ...valid, full_name: 'much too long' })).toEqual([
       { loc: ['body', 'full_name'], msg: 'ensure this value has at most 5 characters', type: 'value_error.any_str.max_length' },
+    ]);
+    // Branches that fail at other paths than the anyOf itself: their entries, not the anyOf's.
+    const either = { type: 'object', properties: { contact: { anyOf: [{ required: ['email'] }, { required: ['phone'] }] } } };
+    expect(issues(either, { contact: {} })).toEqual([
+      { loc: ['body', 'contact', 'email'], msg: 'field required', type: 'value_error.missing' },
+      { loc: ['body', 'contact', 'phone'], msg: 'field required', type: 'value_error.missing' },
     ]);
     const twice = { type: 'string', minLength: 5, pattern: '^[a-z]+$' };
     expect(issues(twice, 'AB')).toEqual([{ loc: ['body'], msg: 'ensure this value has at least 5 characters', type: 'value_error.any_str.min_length' }]);
