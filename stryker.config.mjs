@@ -16,8 +16,10 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   // The machine has 2 cores, and the tests themselves run Argon2 on libuv's pool.
   concurrency: 2,
-  // A busy machine slows a test run without any mutant at fault: allow for it before calling a mutant a timeout.
-  timeoutMS: 10_000,
+  // A busy machine slows a test run without any mutant at fault, and the time the covering tests took in the
+  // initial run leaves out their files' setup (booting an app, restoring a database): allow for both before
+  // calling a mutant a timeout. Mutants that really hang (a task that never gets its slot) still end as timeouts.
+  timeoutMS: 20_000,
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
