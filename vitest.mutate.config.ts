@@ -26,6 +26,9 @@ export default defineConfig({
   test: {
     ...base.test,
     sequence: { sequencer: UnitTestsFirst },
+    // One more try for a test that fails: a mutant's failure repeats, while a test that only loses a race on a
+    // loaded machine (a Redis connection ready after 2 s, say) would otherwise stop the run or kill a mutant.
+    retry: 1,
     projects: base.test?.projects?.map((project) =>
       typeof project === 'object' && 'test' in project
         ? { ...project, test: { ...project.test, exclude: [...(project.test?.exclude ?? []), ...NOT_IN_MUTATION_RUNS] } }
