@@ -43,7 +43,6 @@ export async function decodeAccessToken(token: string, settings: AccessTokenSett
     if (!Number.isSafeInteger(userId) || userId < 1 || userId > 2_147_483_647 || String(userId) !== payload.sub) return undefined;
     if (typeof sessionId !== 'string' || !UUID.test(sessionId)) return undefined;
     return { userId, sessionId };
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined all the same
   } catch {
     return undefined;
   }
