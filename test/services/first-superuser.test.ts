@@ -72,6 +72,21 @@ describe('ensureFirstSuperuser', () => {
     expect(lines).toEqual([]);
   });
 
+  it('hashes nothing at start when the account exists', async () => {
+    const email = randomEmail();
+    await ensureFirstSuperuser(database.db, hasher, configFor(email), capturingLogger().log);
+    // A hasher that refuses all work: any attempt to hash would reject with a 503.
+    const queue = new WorkQueue(1, 0);
+    let release!: () => void;
+    const running = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      await expect(ensureFirstSuperuser(database.db, new PasswordHasher(hasher.params, queue), configFor(email), capturingLogger().log)).resolves.toBeUndefined();
+    } finally {
+      release();
+      await running;
+    }
+  });
+
   it('is no error when another instance creates the account at the same moment', async () => {
     const email = randomEmail();
     const { log, lines } = capturingLogger();

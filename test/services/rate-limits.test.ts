@@ -220,11 +220,17 @@ describe('clientKey', () => {
     expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
     expect(clientKey('unknown')).toBe('unknown');
     expect(clientKey('')).toBe('');
+    expect(clientKey('::ffff:1.2.3.4.5')).toBe('::ffff:1.2.3.4.5'); // no address: nothing is taken out of it
   });
 
   it('counts an IPv4-mapped IPv6 address as the IPv4 one, whatever the case', () => {
     expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
     expect(clientKey('::FFFF:10.0.0.1')).toBe('10.0.0.1');
+    expect(clientKey('::ffff:192.168.100.200')).toBe('192.168.100.200');
+  });
+
+  it('counts an IPv6 address that merely ends like a mapped one as IPv6', () => {
+    expect(clientKey('2001:db8::ffff:1.2.3.4')).toBe('2001:db8:0:0::/64');
   });
 
   it('counts IPv6 addresses per /64, in one spelling', () => {
@@ -237,6 +243,7 @@ describe('clientKey', () => {
     expect(clientKey('::')).toBe('0:0:0:0::/64');
     expect(clientKey('1:2:3:4:5:6:7::')).toBe('1:2:3:4::/64');
     expect(clientKey('::2:3:4:5:6:7:8')).toBe('0:2:3:4::/64');
+    expect(clientKey('1::3:4:5:6:7:8')).toBe('1:0:3:4::/64');
   });
 
   it('strips leading zeros only, keeping one zero of an all-zero group', () => {
