@@ -1,5 +1,6 @@
 // An in-process SMTP server (smtp-server) on 127.0.0.1: the app's real nodemailer transport delivers to it and
-// tests read the links out of what arrived, as the user would. Plain SMTP, no TLS, any (or no) login accepted.
+// tests read the links out of what arrived, as the user would. Plain SMTP, no TLS, any (or no) login accepted and
+// recorded.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -20,6 +21,8 @@ export interface SmtpFixture {
   /** Config overrides that point the app's mailer at this server. */
   env: { SMTP_HOST: string; SMTP_PORT: string };
   received: ReceivedMail[];
+  /** The AUTH logins clients made, in order. */
+  logins: { username: string | undefined; password: string | undefined }[];
   /** The next message to `to` that no earlier call returned; rejects after `timeoutMs`. */
   waitForMail(to: string, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -74,13 +77,19 @@ export function linkToken(mail: ReceivedMail, path: 'reset-password' | 'verify-e
 
 export async function startSmtpServer(): Promise<SmtpFixture> {
   const received: ReceivedMail[] = [];
+  const logins: SmtpFixture['logins'] = [];
   const handedOut = new Set<ReceivedMail>();
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     // Connections left open at close() are cut after this instead of smtp-server's 30 s.
     closeTimeout: 500,
+    onAuth(auth, _session, callback) {
+      logins.push({ username: auth.username, password: auth.password ?? undefined });
+      callback(null, { user: auth.username });
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -120,6 +129,7 @@ export async function startSmtpServer(): Promise<SmtpFixture> {
     port,
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) },
     received,
+    logins,
     waitForMail,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

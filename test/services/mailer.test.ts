@@ -1,7 +1,8 @@
 // The mailer on its own: a real SMTP round trip to an in-process server, and the log fallback without SMTP_HOST.
 import { Writable } from 'node:stream';
+import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMailer } from '../../src/services/mailer.js';
 import { testConfig } from '../helpers/app.js';
 import { startSmtpServer, type SmtpFixture } from '../helpers/smtp.js';
@@ -49,6 +50,46 @@ describe('createMailer with SMTP_HOST', () => {
     expect(mail.text.trimEnd()).toBe(text.trimEnd());
   });
 
+  it('logs in with SMTP_USER and SMTP_PASSWORD when they are set', async () => {
+    const config = testConfig({ ...smtp.env, SMTP_USER: 'mailer', SMTP_PASSWORD: 'smtp secret' });
+    const mailer = createMailer(config, capturingLogger().log);
+    const to = randomEmail();
+    const before = smtp.logins.length;
+    try {
+      await mailer.send({ to, subject: 's', text: 't' });
+    } finally {
+      mailer.close();
+    }
+    await smtp.waitForMail(to);
+    expect(smtp.logins.slice(before)).toEqual([{ username: 'mailer', password: 'smtp secret' }]);
+  });
+
+  it('does not log in without SMTP_USER', async () => {
+    const mailer = createMailer(testConfig(smtp.env), capturingLogger().log);
+    const to = randomEmail();
+    const before = smtp.logins.length;
+    try {
+      await mailer.send({ to, subject: 's', text: 't' });
+    } finally {
+      mailer.close();
+    }
+    await smtp.waitForMail(to);
+    expect(smtp.logins.slice(before)).toEqual([]);
+  });
+
+  it('closes its transport when closed', () => {
+    const createTransport = vi.spyOn(nodemailer, 'createTransport');
+    try {
+      const mailer = createMailer(testConfig(smtp.env), capturingLogger().log);
+      const transport = createTransport.mock.results[0]!.value as ReturnType<typeof nodemailer.createTransport>;
+      const close = vi.spyOn(transport, 'close');
+      mailer.close();
+      expect(close).toHaveBeenCalledTimes(1);
+    } finally {
+      createTransport.mockRestore();
+    }
+  });
+
   it('rejects when the server cannot be reached (the caller, app.background, logs it)', async () => {
     const closed = await startSmtpServer();
     await closed.close();
@@ -70,7 +111,7 @@ describe('createMailer without SMTP_HOST', () => {
     await mailer.send(message);
     mailer.close();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, mail: message });
+    expect(lines[0]).toMatchObject({ level: 30, mail: message, msg: 'e-mail (no SMTP_HOST set: logged, not sent)' });
     expect(smtp.received.some((mail) => mail.to.includes(message.to))).toBe(false);
   });
 });
