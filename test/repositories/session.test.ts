@@ -179,6 +179,15 @@ describe('SessionRepository.rotate', () => {
     ]);
   });
 
+  it('concurrent replays of a spent token end the login once and record one replay', async () => {
+    const { repo, user, login } = await started();
+    await repo.rotate(login.refreshToken, POLICY, CLIENT);
+    const results = await Promise.all([1, 2, 3].map(() => repo.rotate(login.refreshToken, POLICY, CLIENT)));
+    expect(results.filter((result) => result.status === 'reused').length).toBeGreaterThanOrEqual(1);
+    expect(results.every((result) => result.status !== 'rotated')).toBe(true);
+    expect((await eventsOf(user.id)).filter((event) => event.type === 'refresh_reuse_detected')).toHaveLength(1);
+  });
+
   it('of two concurrent uses of one token, one rotates and the other is a replay', async () => {
     const { repo, login } = await started();
     const results = await Promise.all([repo.rotate(login.refreshToken, POLICY, CLIENT), repo.rotate(login.refreshToken, POLICY, CLIENT)]);

@@ -253,6 +253,13 @@ describe('UserRepository account changes', () => {
     expect(new LastSuperuserError().name).toBe('LastSuperuserError');
   });
 
+  it('a credential change of a user deleted meanwhile writes nothing and gives undefined', async () => {
+    const { user } = await withLoginsAndLinks();
+    await database.db.delete(users).where(eq(users.id, user.id));
+    expect(await repo.update(user, { password: 'second-password' }, { client: CLIENT })).toBeUndefined();
+    expect(await repo.update(user, { full_name: 'Nobody' })).toBeUndefined();
+  });
+
   it('markVerified sets the flag and records it', async () => {
     const { user } = await withLoginsAndLinks();
     expect(await repo.markVerified(user, CLIENT)).toEqual({ ...user, is_verified: true });
