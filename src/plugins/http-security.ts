@@ -21,7 +21,7 @@ export default fp(
         origin: origins,
         credentials: true,
         methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-cnlearn-client'],
         exposedHeaders: ['retry-after', 'x-request-id'],
         maxAge: 600,
       });

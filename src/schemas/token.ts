@@ -6,7 +6,13 @@ export const Token = Type.Object(
     access_token: Type.String(),
     token_type: Type.Literal('bearer'),
     expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
-    refresh_token: Type.String({ description: 'Single-use: POST it to /login/refresh for the next pair' }),
+    refresh_token: Type.Optional(
+      Type.String({
+        description:
+          'Single-use: POST it to /login/refresh for the next pair. Absent for web clients (`X-CNLearn-Client: web`), ' +
+          'which get it as the HttpOnly cookie `cnlearn_refresh` instead.',
+      }),
+    ),
   },
   { title: 'Token' },
 );
@@ -30,3 +36,13 @@ export const RefreshRequest = Type.Object(
   { refresh_token: Type.String({ minLength: 1, maxLength: 2048 }) },
   { title: 'RefreshRequest' },
 );
+
+/** Documents (and admits) the header that switches log-in and refresh to the cookie: see core/web-client.ts. */
+export const WebClientHeaders = Type.Object({
+  'x-cnlearn-client': Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: '`web`: the refresh token travels as the HttpOnly cookie `cnlearn_refresh`, not in the body.',
+    }),
+  ),
+});
