@@ -1,0 +1,27 @@
+// The `test` every spec uses: Playwright's, plus a watch on each page for what a user would not see but must not
+// happen: uncaught script errors and Content-Security-Policy refusals (an inline script or style the strict CSP
+// blocks fails silently otherwise). Either fails the test after it ran.
+import { test as base, expect, type Page } from '@playwright/test';
+
+export const test = base.extend<{ pageProblems: string[] }>({
+  pageProblems: [
+    async ({ context }, use) => {
+      const problems: string[] = [];
+      const watch = (page: Page) => {
+        page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.name}: ${error.message}`));
+        page.on('console', (message) => {
+          if (message.type() === 'error' && /Content Security Policy|Refused to (apply|execute|load)/i.test(message.text())) {
+            problems.push(`${page.url()}: ${message.text()}`);
+          }
+        });
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use(problems);
+      expect(problems, 'script errors or CSP refusals in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
