@@ -27,7 +27,17 @@ export default fp(
         },
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // Swagger UI renders descriptions as HTML that may carry style attributes: its page keeps helmet's default
+    // style-src ('self' https: 'unsafe-inline'); its scripts stay 'self' only.
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiHooks: {
+        onRequest: async (_request, reply) => {
+          const policy = String(reply.getHeader('content-security-policy') ?? '');
+          reply.header('content-security-policy', policy.replace("style-src 'self'", "style-src 'self' https: 'unsafe-inline'"));
+        },
+      },
+    });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },
   { name: 'docs' },

@@ -23,7 +23,9 @@ export default fp(
       if (count === 0) idle?.();
     };
 
+    // Once per request: reply.callNotFound() runs the 404 handler's preHandler hooks for the same request again.
     app.addHook('preHandler', async (request) => {
+      if (running.has(request)) return;
       running.add(request);
       count += 1;
     });

@@ -126,7 +126,7 @@ describe('app.close()', () => {
     expect(finished).toBe(true);
   });
 
-  it('does not wait for handlers that threw, sent later from a callback, or were refused before they ran', async () => {
+  it('does not wait for handlers that threw, sent later from a callback, passed to the 404 handler, or were refused before they ran', async () => {
     const app = await trackedApp((app) => {
       app.get('/throws', async () => {
         throw new Error('boom');
@@ -136,11 +136,14 @@ describe('app.close()', () => {
         setTimeout(() => reply.type('text/plain').send('sent later'), 10);
       });
       app.get('/refused', { onRequest: async (_request, reply) => reply.code(401).send({ detail: 'no' }) }, async () => 'never');
+      // The 404 handler runs its own preHandler hooks for the same request: counted once, released once.
+      app.get('/passes-on', (_request, reply) => reply.callNotFound());
     });
     expect((await app.inject('/throws')).statusCode).toBe(500);
     const later = await app.inject('/later');
     expect([later.statusCode, later.body]).toEqual([200, 'sent later']);
     expect((await app.inject('/refused')).statusCode).toBe(401);
+    expect((await app.inject('/passes-on')).statusCode).toBe(404);
     await within(app.close(), 2_000, 'the close');
   });
 });
