@@ -143,7 +143,7 @@ export function UsersAdmin() {
                         <Button variant="secondary" onClick={() => setOpen({ kind: 'history', user })}>
                           History
                         </Button>
-                        <Button variant="danger" onClick={() => setOpen({ kind: 'delete', user })}>
+                        <Button variant="secondary" onClick={() => setOpen({ kind: 'delete', user })}>
                           Delete
                         </Button>
                       </td>
