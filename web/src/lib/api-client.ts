@@ -37,7 +37,7 @@ let refreshing: Promise<string | null> | null = null;
  * which ends the whole login.
  */
 export function refreshAccessToken(): Promise<string | null> {
-  refreshing ??= (async () => {
+  refreshing ??= withRefreshLock(async () => {
     try {
       const response = await fetch(REFRESH_PATH, {
         method: 'POST',
@@ -55,11 +55,20 @@ export function refreshAccessToken(): Promise<string | null> {
     } catch {
       // Unreachable server: keep what we have; the next call will tell.
       return null;
-    } finally {
-      refreshing = null;
     }
-  })();
+  }).finally(() => {
+    refreshing = null;
+  });
   return refreshing;
+}
+
+/**
+ * Runs a refresh while holding a lock shared by every tab of this site: tabs share the cookie, and two tabs
+ * refreshing at once (a browser restoring its tabs) would present the same token twice. The second tab then
+ * waits, and sends the cookie the first one received.
+ */
+async function withRefreshLock<T>(refresh: () => Promise<T>): Promise<T> {
+  return 'locks' in navigator ? await navigator.locks.request('cnlearn-refresh', refresh) : refresh();
 }
 
 function endSession(): void {
@@ -80,7 +89,7 @@ const authMiddleware: Middleware = {
     }
     return request;
   },
-  async onResponse({ response, id, options }) {
+  async onResponse({ response, id }) {
     const copy = retryable.get(id);
     retryable.delete(id);
     if (response.status !== 401 || copy === undefined) return response;
@@ -89,7 +98,7 @@ const authMiddleware: Middleware = {
     const token = accessToken !== null && sent !== `Bearer ${accessToken}` ? accessToken : await refreshAccessToken();
     if (token === null) return response;
     copy.headers.set('Authorization', `Bearer ${token}`);
-    const retried = await options.fetch(copy);
+    const retried = await fetch(copy);
     if (retried.status === 401) endSession();
     return retried;
   },
