@@ -168,7 +168,7 @@ test('the superuser creates a user with the "Create user" form', async ({ page, 
   await page.getByLabel('Full name', { exact: true }).fill('Dorothy Vaughan');
   await expect(page.getByLabel('Active')).toBeChecked();
   await expect(page.getByLabel('Superuser')).not.toBeChecked();
-  const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/') && r.request().method() === 'POST');
+  const created = page.waitForResponse((r) => /\/api\/v1\/users\/?$/.test(r.url()) && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   expect((await created).status()).toBe(200);
 

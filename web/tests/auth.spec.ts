@@ -1,7 +1,7 @@
 // Sign up → log in → a reload keeps the login (silent refresh from the HttpOnly cookie) → log out. The refresh token
 // never reaches script: not in document.cookie, not in the log-in answer, not in localStorage/sessionStorage.
 import { expect, test } from './support/fixtures.js';
-import { randomEmail, randomPassword } from './support/users.js';
+import { logOutButton, randomEmail, randomPassword } from './support/users.js';
 
 const REFRESH_COOKIE = 'cnlearn_refresh';
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
@@ -45,7 +45,7 @@ test('sign up, log in, stay logged in across a reload, log out', async ({ page, 
   await expect(page.getByText('Ada Lovelace')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Profile' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0); // not a superuser
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await expect(logOutButton(page)).toBeVisible();
 
   // The refresh token lives only in an HttpOnly, SameSite=Strict cookie scoped to the refresh route.
   const cookie = (await context.cookies()).find((c) => c.name === REFRESH_COOKIE);
@@ -69,11 +69,11 @@ test('sign up, log in, stay logged in across a reload, log out', async ({ page, 
   await page.reload();
   expect((await refreshed).status()).toBe(200);
   await expect(page.getByText(email)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await expect(logOutButton(page)).toBeVisible();
   const rotated = (await context.cookies()).find((c) => c.name === REFRESH_COOKIE);
   expect(rotated?.value, 'the refresh cookie rotates').not.toBe(cookie?.value);
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logOutButton(page).click();
   await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Sign up' })).toBeVisible();
   await expect(page.getByText(email)).toHaveCount(0);
@@ -96,7 +96,7 @@ test('the refresh cookie is refused without the X-CNLearn-Client header (CSRF de
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await expect(logOutButton(page)).toBeVisible();
   const cookie = (await context.cookies()).find((c) => c.name === REFRESH_COOKIE);
   expect(cookie).toBeDefined();
 
@@ -105,5 +105,5 @@ test('the refresh cookie is refused without the X-CNLearn-Client header (CSRF de
   expect(await forged.json()).toEqual({ detail: 'Missing X-CNLearn-Client header' });
   // …and that refused attempt did not spend the cookie: the page still refreshes with it.
   await page.reload();
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await expect(logOutButton(page)).toBeVisible();
 });

@@ -1,7 +1,7 @@
 // Deleting one's account from /profile: a confirmation dialog first ("Cancel" keeps the account), then it is gone
 // and its credentials no longer log in.
 import { expect, test } from './support/fixtures.js';
-import { logIn, registerUser, section } from './support/users.js';
+import { logIn, logOutButton, registerUser, section } from './support/users.js';
 
 test('deleting the account asks for confirmation first', async ({ page, request }) => {
   const user = await registerUser(request);
@@ -27,7 +27,7 @@ test('deleting the account asks for confirmation first', async ({ page, request 
   const deleted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me') && r.request().method() === 'DELETE');
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   expect((await deleted).status()).toBe(200);
-  await expect(page.getByRole('button', { name: 'Log out' })).toHaveCount(0);
+  await expect(logOutButton(page)).toHaveCount(0);
 
   await page.goto('/login');
   await page.getByLabel('Email').fill(user.email);

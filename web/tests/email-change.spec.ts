@@ -2,7 +2,7 @@
 // is told of the change, and the new address is the one that logs in afterwards.
 import { expect, test } from './support/fixtures.js';
 import { countMails, newestMail } from './support/mail.js';
-import { logIn, randomEmail, registerUser, section } from './support/users.js';
+import { logIn, logOutButton, randomEmail, registerUser, section } from './support/users.js';
 
 test('changing the e-mail needs the current password and notifies the old address', async ({ page, request }) => {
   const user = await registerUser(request);
@@ -23,7 +23,7 @@ test('changing the e-mail needs the current password and notifies the old addres
   const changed = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me') && r.request().method() === 'PATCH');
   await emailSection.getByRole('button', { name: 'Change email' }).click();
   expect((await changed).status()).toBe(200);
-  await expect(emailSection.getByRole('alert')).not.toContainText('Incorrect password');
+  await expect(emailSection.getByRole('alert')).toHaveCount(0);
 
   const notice = await newestMail(user.email, /e-mail address was changed/i, { after: noticesBefore });
   expect(notice.text).toContain(newEmail);
@@ -32,7 +32,7 @@ test('changing the e-mail needs the current password and notifies the old addres
   await page.reload();
   await expect(section(page, 'Email').getByLabel('Email')).toHaveValue(newEmail);
 
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logOutButton(page).click();
   await page.goto('/login');
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);

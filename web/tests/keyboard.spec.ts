@@ -2,7 +2,7 @@
 // control in a sensible order and stay visible.
 import { type Locator, type Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { apiToken, randomEmail, randomPassword } from './support/users.js';
+import { apiToken, logOutButton, randomEmail, randomPassword } from './support/users.js';
 
 /** Presses Tab until `target` has the focus (at most `max` times). */
 async function tabTo(page: Page, target: Locator, max = 25): Promise<void> {
@@ -53,7 +53,7 @@ test('log in and out with the keyboard only', async ({ page, request }) => {
   await tabTo(page, page.getByLabel('Password'));
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
-  const logOut = page.getByRole('button', { name: 'Log out' });
+  const logOut = logOutButton(page);
   await expect(logOut).toBeVisible();
 
   await tabTo(page, logOut);

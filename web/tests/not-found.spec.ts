@@ -20,7 +20,7 @@ test('API, docs and probe addresses never fall back to the pages', async ({ requ
 
 test('pages are served with a strict Content-Security-Policy', async ({ request }) => {
   for (const path of ['/', '/login', '/admin/users', '/no/such/page']) {
-    const response = await request.get(path);
+    const response = await request.get(path, { headers: { accept: 'text/html,application/xhtml+xml' } }); // as a browser asks
     expect(response.status(), path).toBe(200);
     expect(response.headers()['content-type'], path).toContain('text/html');
     const csp = response.headers()['content-security-policy'] ?? '';

@@ -2,7 +2,7 @@
 // account's address gets a notice, and every login (this one included) has ended.
 import { expect, test } from './support/fixtures.js';
 import { countMails, newestMail } from './support/mail.js';
-import { logIn, randomPassword, registerUser, section } from './support/users.js';
+import { logIn, logOutButton, randomPassword, registerUser, section } from './support/users.js';
 
 test('changing the password', async ({ page, request }) => {
   const user = await registerUser(request);
@@ -26,7 +26,7 @@ test('changing the password', async ({ page, request }) => {
 
   // Every login ended, this one too: a reload finds no login to refresh.
   await page.reload();
-  await expect(page.getByRole('button', { name: 'Log out' })).toHaveCount(0);
+  await expect(logOutButton(page)).toHaveCount(0);
 
   await page.goto('/login');
   await page.getByLabel('Email').fill(user.email);

@@ -2,7 +2,7 @@
 // "Log out", then "Log out everywhere else" ends the rest, and the device doing it stays logged in.
 import { type Browser, type Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { logIn, registerUser, section } from './support/users.js';
+import { logIn, logOutButton, registerUser, section } from './support/users.js';
 
 async function device(browser: Browser, baseURL: string | undefined, name: string): Promise<Page> {
   const context = await browser.newContext({ baseURL, userAgent: `CNLearn test ${name}` });
@@ -14,8 +14,8 @@ async function isLoggedIn(page: Page): Promise<boolean> {
   const refresh = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/refresh'));
   await page.goto('/');
   await refresh;
-  await expect(page.getByRole('button', { name: 'Log out' }).or(page.getByRole('link', { name: 'Log in' }))).toBeVisible();
-  return page.getByRole('button', { name: 'Log out' }).isVisible();
+  await expect(logOutButton(page).or(page.getByRole('link', { name: 'Log in' }))).toBeVisible();
+  return logOutButton(page).isVisible();
 }
 
 test('ending one login, then every other login', async ({ page, request, browser, baseURL }) => {
@@ -54,7 +54,6 @@ test('ending one login, then every other login', async ({ page, request, browser
     expect(await isLoggedIn(third)).toBe(false);
     expect(await isLoggedIn(page)).toBe(true);
   } finally {
-    await second.context().close();
-    await third.context().close();
+    await Promise.allSettled([second.context().close(), third.context().close()]);
   }
 });

@@ -46,11 +46,16 @@ export async function logIn(page: Page, email: string, password: string): Promis
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+  await expect(logOutButton(page)).toBeVisible();
   await expect(page.getByText(email).first()).toBeVisible();
 }
 
 /** A titled part of a page (<section aria-labelledby="…heading…">): role region, named by its heading. */
 export function section(page: Page, name: string) {
   return page.getByRole('region', { name, exact: true });
+}
+
+/** The header's "Log out" (the Logins table on /profile has its own "Log out" buttons, one per login). */
+export function logOutButton(page: Page) {
+  return page.getByRole('banner').getByRole('button', { name: 'Log out', exact: true });
 }
