@@ -43,13 +43,15 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: 'List users',
-        description: 'A page of users in id order, and the number of all users.',
+        description:
+          'A page of users in id order, and how many there are in all. `q` keeps the users whose e-mail address ' +
+          'contains it (letter case ignored; % and _ are plain characters), and `count` counts those.',
         querystring: UsersQuery,
         response: { 200: UsersPublic, ...GUARD_ERRORS, 422: ValidationError },
       },
     },
     async function readUsers(request) {
-      const [data, count] = await Promise.all([users.getMulti(request.query), users.count()]);
+      const [data, count] = await Promise.all([users.getMulti(request.query), users.count(request.query.q)]);
       return { data, count };
     },
   );

@@ -67,7 +67,7 @@ export type UpdatePassword = Static<typeof UpdatePassword>;
 export const UsersPublic = Type.Object(
   {
     data: Type.Array(User),
-    count: Type.Integer({ minimum: 0, description: 'All users, whatever the page.' }),
+    count: Type.Integer({ minimum: 0, description: 'All users (those matching `q`, when given), whatever the page.' }),
   },
   { title: 'UsersPublic' },
 );
@@ -77,6 +77,9 @@ export type UsersPublic = Static<typeof UsersPublic>;
 export const UsersQuery = Type.Object({
   skip: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  q: Type.Optional(
+    Type.String({ maxLength: 254, description: 'Only users whose e-mail address contains this text, ignoring letter case.' }),
+  ),
 });
 export type UsersQuery = Static<typeof UsersQuery>;
 
