@@ -16,6 +16,7 @@ import { useDeleteUser } from '../api/delete-user';
 import { USERS_PAGE_SIZE, useUsers } from '../api/get-users';
 import { CreateUserDialog, EditUserDialog } from './user-form-dialog';
 import { UserHistoryDialog } from './user-history-dialog';
+import { UsersTable } from './users-table';
 
 type Open = { kind: 'create' } | { kind: 'edit' | 'delete' | 'history'; user: User } | null;
 
@@ -112,46 +113,12 @@ export function UsersAdmin() {
           {users.data.data.length === 0 ? (
             <p className="empty">{search ? `No users match “${search}”.` : 'No users on this page.'}</p>
           ) : (
-            <div className="table-scroll">
-              <table aria-busy={users.isFetching || undefined}>
-                <caption className="visually-hidden">Users, by id</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Email</th>
-                    <th scope="col">Full name</th>
-                    <th scope="col">Active</th>
-                    <th scope="col">Superuser</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {users.data.data.map((user) => (
-                    <tr key={user.id}>
-                      <td>
-                        {user.email}
-                        {user.id === me?.id ? <strong className="badge">You</strong> : null}
-                      </td>
-                      <td>{user.full_name ?? ''}</td>
-                      <td>{user.is_active ? 'Yes' : 'No'}</td>
-                      <td>{user.is_superuser ? 'Yes' : 'No'}</td>
-                      <td className="row-actions">
-                        <Button variant="secondary" onClick={() => setOpen({ kind: 'edit', user })}>
-                          Edit
-                        </Button>
-                        <Button variant="secondary" onClick={() => setOpen({ kind: 'history', user })}>
-                          History
-                        </Button>
-                        <Button variant="secondary" onClick={() => setOpen({ kind: 'delete', user })}>
-                          Delete
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <UsersTable
+              users={users.data.data}
+              meId={me?.id}
+              busy={users.isFetching}
+              onOpen={(kind, user) => setOpen({ kind, user })}
+            />
           )}
           <nav aria-label="Pages of users" className="pager">
             <Button variant="secondary" disabled={page === 0} onClick={() => goTo(page - 1)}>
