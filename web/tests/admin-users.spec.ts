@@ -133,8 +133,15 @@ test.describe('user administration', () => {
     const events = await adminGet(request, token, `/api/v1/users/${user.id}/events`);
     expect(events.status).toBe(200);
     expect(Array.isArray(events.body) && events.body.length).toBeGreaterThan(0);
-    await expect(page.getByRole('heading', { name: /history/i })).toBeVisible();
-    await expect(page.getByText(/password/i).first()).toBeVisible();
+    const history = page.getByRole('dialog', { name: /history/i });
+    await expect(history).toBeVisible();
+    await expect(history).toContainText(newEmail);
+    // Newest first: the admin's changes (new password, new address) come before the user's own log-in.
+    const rows = history.getByRole('row').filter({ has: page.getByRole('cell') });
+    await expect(rows.first()).toBeVisible();
+    expect(await rows.count()).toBe((events.body as unknown as unknown[]).length);
+    await expect(history).toContainText(/password/i);
+    await expect(rows.last()).toContainText(/log(ged)?[ -]?in/i);
 
     // Delete: Cancel keeps the user, Delete removes it.
     await page.keyboard.press('Escape');

@@ -24,7 +24,7 @@ export const test = base.extend<{ pageProblems: string[] }>({
       context.pages().forEach(watch);
       context.on('page', watch);
       await use(problems);
-      expect(problems, 'script errors or CSP refusals in the page').toEqual([]);
+      expect(problems, 'script errors, CSP refusals or missing assets in the page').toEqual([]);
     },
     { auto: true },
   ],
