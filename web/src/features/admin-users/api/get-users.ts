@@ -17,7 +17,7 @@ export function getUsers({ page, search }: UsersQuery) {
         query: {
           skip: page * USERS_PAGE_SIZE,
           limit: USERS_PAGE_SIZE,
-          ...(search === '' ? {} : { q: search }),
+          q: search === '' ? undefined : search,
         },
       },
     }),
