@@ -121,7 +121,6 @@ export function formBody(body: Record<string, string | undefined>): string {
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 export type User = Json<paths['/api/v1/users/me']['get']['responses'][200]>;
 export type SecurityEvent = Json<paths['/api/v1/users/me/events']['get']['responses'][200]>[number];
-export type LoginSession = Json<paths['/api/v1/users/me/sessions']['get']['responses'][200]>[number];
 
 /** What a form shows for a failed call: one message for the form, and one per field. */
 export interface FormErrors {
