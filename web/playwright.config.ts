@@ -22,6 +22,8 @@ if (!process.env.CNLEARN_WEB_TMP) {
 process.env.CNLEARN_MAIL_LOG ??= join(process.env.CNLEARN_WEB_TMP, 'mail.jsonl');
 process.env.CNLEARN_SMTP_PORT ??= String(freePortSync());
 process.env.CNLEARN_WEB_PORT ??= String(freePortSync());
+process.env.CNLEARN_LIMITED_PORT ??= String(freePortSync());
+process.env.CNLEARN_LIMITED_URL ??= `http://127.0.0.1:${process.env.CNLEARN_LIMITED_PORT}`;
 
 const tmp = process.env.CNLEARN_WEB_TMP;
 const port = Number(process.env.CNLEARN_WEB_PORT);
@@ -69,11 +71,24 @@ export default defineConfig({
     },
     {
       name: 'cnlearn',
-      // The service's JSON log goes to a file beside the mail log: open it when a test fails.
-      command: `"${process.execPath}" "${SERVER_ENTRY}" >> "${join(tmp, 'server.log')}" 2>&1`,
-      cwd: ROOT,
+      // The service's JSON log goes to a file beside the mail log: open it when a test fails. It runs in that folder
+      // so that a developer's .env (read from the working directory) cannot change the settings below.
+      command: `"${process.execPath}" "${SERVER_ENTRY}" >> server.log 2>&1`,
+      cwd: tmp,
       url: `${baseURL}/health`,
       env: serverEnv(port),
+      reuseExistingServer: false,
+      timeout: 60_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    },
+    {
+      // A second instance with the limits on and tiny, for rate-limit.spec.ts (429 and Retry-After). Started here,
+      // before the browsers, rather than by the spec: a start under the full load of the run is slower.
+      name: 'cnlearn-limited',
+      command: `"${process.execPath}" "${SERVER_ENTRY}" >> server-limited.log 2>&1`,
+      cwd: tmp,
+      url: `${process.env.CNLEARN_LIMITED_URL}/health`,
+      env: serverEnv(Number(process.env.CNLEARN_LIMITED_PORT), { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_PER_MINUTE: '2' }),
       reuseExistingServer: false,
       timeout: 60_000,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },

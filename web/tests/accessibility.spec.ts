@@ -70,6 +70,7 @@ test('axe: /admin/users as the superuser, with the edit form and the create form
   await expect(page.getByLabel('New password')).toBeVisible();
   await expectNoSeriousA11yViolations(page, testInfo, '/admin/users (edit form)');
   await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('button', { name: 'Create', exact: true })).toBeVisible();

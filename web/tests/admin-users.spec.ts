@@ -14,7 +14,9 @@ function rowOf(page: Page, email: string) {
 }
 
 async function search(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Search by email').fill(text);
+  const box = page.getByLabel('Search by email');
+  await box.fill(text);
+  await expect(box).toHaveValue(text); // (typing lands nowhere while a modal dialog keeps the page inert)
   await expect(page.getByText(/^\d+ users?$/)).toBeVisible();
 }
 
@@ -114,6 +116,7 @@ test.describe('user administration', () => {
     const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${user.id}`) && r.request().method() === 'PATCH');
     await page.getByRole('button', { name: 'Save' }).click();
     expect((await saved).status()).toBe(200);
+    await expect(page.getByRole('dialog')).toHaveCount(0);
 
     await search(page, newEmail);
     await expect(rowOf(page, newEmail)).toContainText('Mary Jackson');
@@ -145,6 +148,7 @@ test.describe('user administration', () => {
 
     // Delete: Cancel keeps the user, Delete removes it.
     await page.keyboard.press('Escape');
+    await expect(history).toHaveCount(0);
     await search(page, newEmail);
     await rowOf(page, newEmail).getByRole('button', { name: 'Delete', exact: true }).click();
     const dialog = page.getByRole('dialog').filter({ has: page.getByRole('button', { name: 'Cancel' }) });
@@ -178,6 +182,7 @@ test('the superuser creates a user with the "Create user" form', async ({ page, 
   const created = page.waitForResponse((r) => /\/api\/v1\/users\/?$/.test(r.url()) && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   expect((await created).status()).toBe(200);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await search(page, email);
   await expect(rowOf(page, email)).toContainText('Dorothy Vaughan');

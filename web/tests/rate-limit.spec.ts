@@ -1,25 +1,14 @@
-// A 429 tells the user how long to wait (from Retry-After). The shared test server runs without limits, so this spec
-// starts its own instance with the limits on and tiny: two log-in requests per minute per IP.
-import { join } from 'node:path';
+// A 429 tells the user how long to wait (from Retry-After). The shared test server runs without limits; this spec
+// uses the second instance playwright.config.ts starts with the limits on and tiny: two log-ins per minute per IP.
 import { expect, test } from './support/fixtures.js';
-import { startServer, type RunningServer } from './support/server.js';
 import { randomEmail, randomPassword } from './support/users.js';
 
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  const logFile = join(process.env.CNLEARN_WEB_TMP ?? '.', 'server-rate-limited.log');
-  server = await startServer({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGIN_PER_MINUTE: '2' }, logFile);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const limited = process.env.CNLEARN_LIMITED_URL;
 
 test('too many log-ins: "Too many attempts. Try again in N seconds."', async ({ page }) => {
   const email = randomEmail('limited');
   const password = randomPassword();
-  await page.goto(`${server.url}/login`);
+  await page.goto(`${limited}/login`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   const button = page.getByRole('button', { name: 'Log in' });
@@ -32,9 +21,9 @@ test('too many log-ins: "Too many attempts. Try again in N seconds."', async ({ 
     await expect(alert).toContainText('Incorrect email or password');
   }
 
-  const limited = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
+  const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
   await button.click();
-  const response = await limited;
+  const response = await refused;
   expect(response.status()).toBe(429);
   const retryAfter = Number(response.headers()['retry-after']);
   expect(retryAfter).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
-// Starting the built service (dist/src/server.js) for the browser tests: the shared one (playwright.config.ts, as a
-// webServer) and the extra ones a spec needs with other settings (startServer, e.g. with the rate limits on).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+// What playwright.config.ts needs to start the built service (dist/src/server.js) for the browser tests: where the
+// build is, a free port, and the settings of a test instance.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -26,10 +26,13 @@ export function freePortSync(): number {
   return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
 }
 
-/** The settings every test server shares; `overrides` adds or replaces some. */
+/** Passed on from the environment: what a process needs to run, none of the service's settings. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL'];
+
+/** The settings every test server shares (and only these: none leak in from the shell); `overrides` adds some. */
 export function serverEnv(port: number, overrides: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) base[key] = value;
+  for (const key of INHERITED) if (process.env[key] !== undefined) base[key] = process.env[key];
   return {
     ...base,
     NODE_ENV: 'test',
@@ -42,48 +45,13 @@ export function serverEnv(port: number, overrides: Record<string, string> = {}):
     FIRST_SUPERUSER: 'admin@example.com',
     FIRST_SUPERUSER_PASSWORD: 'a long admin password',
     SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: process.env.CNLEARN_SMTP_PORT ?? '2525',
+    SMTP_PORT: requiredEnv('CNLEARN_SMTP_PORT'),
     ...overrides,
   };
 }
 
-export interface RunningServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts another instance of the built service with `overrides`, waits for /health, logs to `logFile`. */
-export async function startServer(overrides: Record<string, string>, logFile: string): Promise<RunningServer> {
-  assertBuilt();
-  const port = freePortSync();
-  const url = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env: serverEnv(port, overrides), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before answering; see ${logFile}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the server did not answer /health within 30 s; see ${logFile}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-      log.end();
-    },
-  };
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser tests with npm run test:web`);
+  return value;
 }
