@@ -55,12 +55,12 @@ export default fp(
       },
     });
 
-    const page = (request: FastifyRequest, reply: FastifyReply) => {
+    app.notFoundFallback = (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
       const path = request.url.split('?', 1)[0]!;
-      if (API_PATHS.test(path) || !acceptsHtml(request.headers.accept)) return reply.callNotFound();
-      return reply.sendFile('index.html');
+      if (API_PATHS.test(path) || !acceptsHtml(request.headers.accept)) return undefined;
+      return reply.code(200).sendFile('index.html');
     };
-    app.get('/*', { schema: { hide: true } }, page);
   },
-  { name: 'pages' },
+  { name: 'pages', dependencies: ['errors'] },
 );

@@ -106,6 +106,9 @@ describe('page routes', () => {
       const response = await get(url, { accept: HTML });
       expect([response.statusCode, response.json()], url).toEqual([404, NOT_FOUND]);
     }
+    // The router's own refusals stay: an over-long path segment is still a 414, not a page or a 404.
+    const long = await get(`/api/v1/users/${'x'.repeat(800)}`, { accept: HTML });
+    expect([long.statusCode, long.json()]).toEqual([414, { detail: 'URI Too Long' }]);
     expect((await get('/health', { accept: HTML })).json()).toEqual({ status: 'ok' });
     expect((await get('/openapi.json', { accept: HTML })).json().openapi).toBe('3.1.0');
   });
