@@ -7,10 +7,11 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, RequestValidationError } from '../core/errors.js';
 import { UserRepository } from '../repositories/user.js';
-import { HttpError as HttpErrorBody, ValidationError } from '../schemas/common.js';
+import { HttpError as HttpErrorBody, ServiceBusy, ValidationError } from '../schemas/common.js';
 import { LoginForm, RefreshRequest, Token, WebClientHeaders } from '../schemas/token.js';
 import { User } from '../schemas/user.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
+import { OPTIONAL_BODY } from '../core/openapi.js';
 import { BAD_CREDENTIALS } from '../plugins/auth.js';
 import { clientInfo } from '../core/client-info.js';
 import { SecurityEventRepository } from '../repositories/security-event.js';
@@ -52,7 +53,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
         consumes: [FORM],
         headers: WebClientHeaders,
         body: LoginForm,
-        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
+        response: { 200: Token, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: ServiceBusy },
       },
       // The hash queue is asked first, before the body is even read: under a storm most requests are refused.
       onRequest: [app.hasher.admission, app.rateLimit('login')],
@@ -109,6 +110,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'without that header is refused (403), so another site cannot make a browser spend it.',
         headers: WebClientHeaders,
         body: RefreshRequest,
+        [OPTIONAL_BODY]: true, // web clients send none
         response: { 200: Token, ...UNAUTHORIZED, 403: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
       },
       onRequest: [
@@ -163,7 +165,7 @@ const loginRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const readMe = { onRequest: app.authenticate, schema: { tags: ['login'], security: BEARER_SECURITY, response: { 200: User, ...UNAUTHORIZED } } };
-  app.get('/login/me', { ...readMe, schema: { ...readMe.schema, summary: 'The current user' } }, async function readUserMe(request) {
+  app.get('/login/me', { ...readMe, schema: { ...readMe.schema, summary: 'The current user' } }, async function readLoginMe(request) {
     return request.user;
   });
   app.post('/login/test-token', { ...readMe, schema: { ...readMe.schema, summary: 'Test an access token' } }, async function testToken(request) {

@@ -28,13 +28,13 @@ export const LoginForm = Type.Object(
     client_id: Type.Optional(Type.String({ maxLength: 1024 })),
     client_secret: Type.Optional(Type.String({ maxLength: 1024 })),
   },
-  { title: 'Body_login_access_token' },
+  { title: 'Body_login_access_token', examples: [{ username: 'mei.lin@example.com', password: 'plum blossoms in the rain' }] },
 );
 export type LoginForm = Static<typeof LoginForm>;
 
 export const RefreshRequest = Type.Object(
   { refresh_token: Type.String({ minLength: 1, maxLength: 2048 }) },
-  { title: 'RefreshRequest' },
+  { title: 'RefreshRequest', examples: [{ refresh_token: 'Zq2k7VbN0xJ4rT9cWm1pLs6YdH3gAe8uFo5iKyRtQwE' }] },
 );
 
 /** Documents (and admits) the header that switches log-in and refresh to the cookie: see core/web-client.ts. */
