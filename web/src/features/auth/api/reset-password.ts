@@ -7,7 +7,7 @@ export interface ResetPasswordInput {
 }
 
 export function resetPassword(body: ResetPasswordInput) {
-  return unwrap(api.POST('/api/v1/reset-password/', { body }));
+  return unwrap(api.POST('/api/v1/reset-password', { body }));
 }
 
 export function useResetPassword() {

@@ -3,7 +3,7 @@ import { api, unwrap } from '@/lib/api-client';
 
 /** Spends a verification link's token. */
 export function verifyEmail(token: string) {
-  return unwrap(api.POST('/api/v1/verify-email/', { body: { token } }));
+  return unwrap(api.POST('/api/v1/verify-email', { body: { token } }));
 }
 
 // A query rather than a mutation: one request per token however often the page renders (tokens are
