@@ -1,6 +1,7 @@
 // /admin/users as the first superuser (admin@example.com): the count and the paging, finding a user by e-mail,
 // editing every field, a user's security history, and deleting with confirmation. Only superusers get the page.
 import { type APIRequestContext, type Page } from '@playwright/test';
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { ADMIN, apiToken, logIn, randomEmail, randomPassword, registerUser, type TestUser } from './support/users.js';
 
@@ -113,7 +114,7 @@ test.describe('user administration', () => {
     await page.getByLabel('New password').fill(newPassword);
     await page.getByLabel('Active').uncheck();
     await page.getByLabel('Superuser').check();
-    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${user.id}`) && r.request().method() === 'PATCH');
+    const saved = apiResponse(page, 'PATCH', `/api/v1/users/${user.id}`);
     await page.getByRole('button', { name: 'Save' }).click();
     expect((await saved).status()).toBe(200);
     await expect(page.getByRole('dialog')).toHaveCount(0);
@@ -159,7 +160,7 @@ test.describe('user administration', () => {
     await expect(rowOf(page, newEmail)).toBeVisible();
 
     await rowOf(page, newEmail).getByRole('button', { name: 'Delete', exact: true }).click();
-    const deleted = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${user.id}`) && r.request().method() === 'DELETE');
+    const deleted = apiResponse(page, 'DELETE', `/api/v1/users/${user.id}`);
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     expect((await deleted).status()).toBe(200);
     await expect(page.getByText('0 users', { exact: true })).toBeVisible();
@@ -179,7 +180,7 @@ test('the superuser creates a user with the "Create user" form', async ({ page, 
   await page.getByLabel('Full name', { exact: true }).fill('Dorothy Vaughan');
   await expect(page.getByLabel('Active')).toBeChecked();
   await expect(page.getByLabel('Superuser')).not.toBeChecked();
-  const created = page.waitForResponse((r) => /\/api\/v1\/users\/?$/.test(r.url()) && r.request().method() === 'POST');
+  const created = apiResponse(page, 'POST', '/api/v1/users');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   expect((await created).status()).toBe(200);
   await expect(page.getByRole('dialog')).toHaveCount(0);

@@ -1,5 +1,6 @@
 // Sign up → log in → a reload keeps the login (silent refresh from the HttpOnly cookie) → log out. The refresh token
 // never reaches script: not in document.cookie, not in the log-in answer, not in localStorage/sessionStorage.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { logOutButton, randomEmail, randomPassword } from './support/users.js';
 
@@ -20,7 +21,7 @@ test('sign up, log in, stay logged in across a reload, log out', async ({ page, 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByLabel('Full name').fill('Ada Lovelace');
-  const registered = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/register'));
+  const registered = apiResponse(page, 'POST', '/api/v1/users/register');
   await page.getByRole('button', { name: 'Sign up' }).click();
   expect((await registered).status()).toBe(200);
   await expect(page).not.toHaveURL(/\/signup$/);
@@ -31,7 +32,7 @@ test('sign up, log in, stay logged in across a reload, log out', async ({ page, 
   await expect(page.getByRole('link', { name: 'Forgot password?' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  const loggedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
+  const loggedIn = apiResponse(page, 'POST', '/api/v1/login/access-token');
   await page.getByRole('button', { name: 'Log in' }).click();
   const login = await loggedIn;
   expect(login.status()).toBe(200);
@@ -65,7 +66,7 @@ test('sign up, log in, stay logged in across a reload, log out', async ({ page, 
   }
 
   // A reload loses the in-memory access token; the cookie brings the login back.
-  const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/refresh'));
+  const refreshed = apiResponse(page, 'POST', '/api/v1/login/refresh');
   await page.reload();
   expect((await refreshed).status()).toBe(200);
   await expect(page.getByText(email)).toBeVisible();

@@ -1,5 +1,6 @@
 // Deleting one's account from /profile: a confirmation dialog first ("Cancel" keeps the account), then it is gone
 // and its credentials no longer log in.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { logIn, logOutButton, registerUser, section } from './support/users.js';
 
@@ -24,7 +25,7 @@ test('deleting the account asks for confirmation first', async ({ page, request 
   await expect(dialog).toBeHidden();
 
   await section(page, 'Delete account').getByRole('button', { name: 'Delete account' }).click();
-  const deleted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me') && r.request().method() === 'DELETE');
+  const deleted = apiResponse(page, 'DELETE', '/api/v1/users/me');
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   expect((await deleted).status()).toBe(200);
   await expect(logOutButton(page)).toHaveCount(0);

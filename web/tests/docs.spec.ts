@@ -1,5 +1,6 @@
 // /docs (Swagger UI over /openapi.json): every operation of the document is listed, and the Authorize button's
 // OAuth2 password form logs in, after which "Try it out" → "Execute" on GET /api/v1/login/me answers 200.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { ADMIN } from './support/users.js';
 
@@ -38,7 +39,7 @@ test('Authorize with the password form, then Try it out → Execute on GET /api/
   await expect(page.getByRole('heading', { name: /OAuth2PasswordBearer \(OAuth2, password\)/ })).toBeVisible();
   await page.getByRole('textbox', { name: 'username:' }).fill(ADMIN.email);
   await page.getByRole('textbox', { name: 'password:' }).fill(ADMIN.password);
-  const token = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
+  const token = apiResponse(page, 'POST', '/api/v1/login/access-token');
   await page.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click();
   expect((await token).status()).toBe(200);
   await expect(page.getByRole('button', { name: 'Remove authorization' })).toBeVisible();
@@ -46,7 +47,7 @@ test('Authorize with the password form, then Try it out → Execute on GET /api/
 
   await page.getByRole('button', { name: operationName('get', '/api/v1/login/me') }).click();
   await page.getByRole('button', { name: 'Try it out' }).click();
-  const me = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/me'));
+  const me = apiResponse(page, 'GET', '/api/v1/login/me');
   await page.getByRole('button', { name: 'Execute' }).click();
   const response = await me;
   expect(response.status()).toBe(200);

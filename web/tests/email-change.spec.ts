@@ -1,5 +1,6 @@
 // Changing the e-mail address on /profile: it takes the current password (a wrong one is refused), the old address
 // is told of the change, and the new address is the one that logs in afterwards.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { countMails, newestMail } from './support/mail.js';
 import { logIn, logOutButton, randomEmail, registerUser, section } from './support/users.js';
@@ -20,7 +21,7 @@ test('changing the e-mail needs the current password and notifies the old addres
 
   const noticesBefore = countMails(user.email, /e-mail address was changed/i);
   await emailSection.getByLabel('Current password').fill(user.password);
-  const changed = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me') && r.request().method() === 'PATCH');
+  const changed = apiResponse(page, 'PATCH', '/api/v1/users/me');
   await emailSection.getByRole('button', { name: 'Change email' }).click();
   expect((await changed).status()).toBe(200);
   await expect(emailSection.getByRole('alert')).toHaveCount(0);

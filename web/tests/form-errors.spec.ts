@@ -1,5 +1,6 @@
 // How the forms show the server's refusals: a 422 entry next to the field its `loc` names (aria-invalid, and the
 // message as the field's description), a plain {detail} in the form's alert region.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { randomEmail, randomPassword, registerUser } from './support/users.js';
 
@@ -14,7 +15,7 @@ test('a refused password is shown next to "Password"', async ({ page }) => {
   ];
   for (const [value, message] of cases) {
     await password.fill(value);
-    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/register'));
+    const answer = apiResponse(page, 'POST', '/api/v1/users/register');
     await page.getByRole('button', { name: 'Sign up' }).click();
     expect((await answer).status()).toBe(422);
     await expect(password).toHaveAttribute('aria-invalid', 'true');
@@ -34,7 +35,7 @@ test('an address the browser accepts but the server refuses is shown next to "Em
   // Valid for <input type=email> (no dot needed in the domain), not for the service's e-mail format.
   await page.getByLabel('Email').fill('someone@localhost');
   await page.getByLabel('Password').fill(randomPassword());
-  const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/register'));
+  const answer = apiResponse(page, 'POST', '/api/v1/users/register');
   await page.getByRole('button', { name: 'Sign up' }).click();
   expect((await answer).status()).toBe(422);
 

@@ -1,6 +1,7 @@
 // Keyboard only: from the home page to a new account with Tab, typing and Enter; no clicks. Focus must reach every
 // control in a sensible order and stay visible.
 import { type Locator, type Page } from '@playwright/test';
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { apiToken, logOutButton, randomEmail, randomPassword } from './support/users.js';
 
@@ -32,7 +33,7 @@ test('sign up with the keyboard only', async ({ page, request }) => {
     await page.keyboard.type(value);
     await expect(field).toHaveValue(value);
   }
-  const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/register'));
+  const answer = apiResponse(page, 'POST', '/api/v1/users/register');
   await page.keyboard.press('Enter'); // submits the form from its last field
   expect((await answer).status()).toBe(200);
   await expect(page).not.toHaveURL(/\/signup$/);

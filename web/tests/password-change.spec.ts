@@ -1,5 +1,6 @@
 // Changing the password on /profile: a wrong current password is refused; afterwards only the new one logs in, the
 // account's address gets a notice, and every login (this one included) has ended.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { countMails, newestMail } from './support/mail.js';
 import { logIn, logOutButton, randomPassword, registerUser, section } from './support/users.js';
@@ -19,7 +20,7 @@ test('changing the password', async ({ page, request }) => {
   const noticesBefore = countMails(user.email, /password was changed/i);
   await passwordSection.getByLabel('Current password').fill(user.password);
   await passwordSection.getByLabel('New password').fill(newPassword);
-  const changed = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me/password'));
+  const changed = apiResponse(page, 'PATCH', '/api/v1/users/me/password');
   await passwordSection.getByRole('button', { name: 'Change password' }).click();
   expect((await changed).status()).toBe(200);
   await newestMail(user.email, /password was changed/i, { after: noticesBefore });

@@ -1,4 +1,5 @@
 // Forgot password → the link from the e-mail → a new password: the new one logs in, the old one no longer does.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { countMails, linkIn, newestMail } from './support/mail.js';
 import { logOutButton, randomPassword, registerUser } from './support/users.js';
@@ -11,7 +12,7 @@ test('a reset link from the e-mail sets a new password', async ({ page, request,
   await page.getByRole('link', { name: 'Forgot password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
   await page.getByLabel('Email').fill(user.email);
-  const sent = page.waitForResponse((r) => r.url().includes('/api/v1/password-recovery/'));
+  const sent = apiResponse(page, 'POST', /^\/api\/v1\/password-recovery\/[^/]+$/);
   await page.getByRole('button', { name: 'Send reset link' }).click();
   expect((await sent).status()).toBe(200);
 
@@ -24,7 +25,7 @@ test('a reset link from the e-mail sets a new password', async ({ page, request,
   await page.goto(link.href);
   await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await page.getByLabel('New password').fill(newPassword);
-  const reset = page.waitForResponse((r) => r.url().endsWith('/api/v1/reset-password/'));
+  const reset = apiResponse(page, 'POST', '/api/v1/reset-password');
   await page.getByRole('button', { name: 'Set new password' }).click();
   expect((await reset).status()).toBe(200);
   await newestMail(user.email, /password was changed/i, { after: noticesBefore });

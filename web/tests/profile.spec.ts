@@ -1,4 +1,5 @@
 // /profile's "Profile" section (the full name) and its "Security history" (the account's events, newest first).
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { logIn, registerUser, section } from './support/users.js';
 
@@ -10,7 +11,7 @@ test('changing the full name', async ({ page, request }) => {
   await expect(profile.getByLabel('Full name')).toHaveValue('Rosalind Franklin');
 
   await profile.getByLabel('Full name').fill('Lise Meitner');
-  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me') && r.request().method() === 'PATCH');
+  const saved = apiResponse(page, 'PATCH', '/api/v1/users/me');
   await profile.getByRole('button', { name: 'Save' }).click();
   expect((await saved).status()).toBe(200);
   await expect(profile.getByRole('alert')).toHaveCount(0);

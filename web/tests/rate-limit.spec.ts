@@ -1,5 +1,6 @@
 // A 429 tells the user how long to wait (from Retry-After). The shared test server runs without limits; this spec
 // uses the second instance playwright.config.ts starts with the limits on and tiny: two log-ins per minute per IP.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { randomEmail, randomPassword } from './support/users.js';
 
@@ -15,13 +16,13 @@ test('too many log-ins: "Too many attempts. Try again in N seconds."', async ({ 
   const alert = page.getByRole('alert');
 
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
+    const answer = apiResponse(page, 'POST', '/api/v1/login/access-token');
     await button.click();
     expect((await answer).status()).toBe(400);
     await expect(alert).toContainText('Incorrect email or password');
   }
 
-  const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/access-token'));
+  const refused = apiResponse(page, 'POST', '/api/v1/login/access-token');
   await button.click();
   const response = await refused;
   expect(response.status()).toBe(429);

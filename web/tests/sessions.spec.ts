@@ -1,6 +1,7 @@
 // The "Logins" section of /profile with three devices (three browser contexts): one login ended with its row's
 // "Log out", then "Log out everywhere else" ends the rest, and the device doing it stays logged in.
 import { type Browser, type Page } from '@playwright/test';
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { logIn, logOutButton, registerUser, section } from './support/users.js';
 
@@ -11,7 +12,7 @@ async function device(browser: Browser, baseURL: string | undefined, name: strin
 
 /** Loads the home page, which tries the refresh cookie first, and tells which face it shows once that is settled. */
 async function isLoggedIn(page: Page): Promise<boolean> {
-  const refresh = page.waitForResponse((r) => r.url().endsWith('/api/v1/login/refresh'));
+  const refresh = apiResponse(page, 'POST', '/api/v1/login/refresh');
   await page.goto('/');
   await refresh;
   await expect(logOutButton(page).or(page.getByRole('link', { name: 'Log in' }))).toBeVisible();
@@ -34,7 +35,7 @@ test('ending one login, then every other login', async ({ page, request, browser
     await expect(rows.filter({ hasText: 'This device' })).toHaveCount(1);
 
     const others = rows.filter({ hasNotText: 'This device' });
-    const ended = page.waitForResponse((r) => /\/api\/v1\/users\/me\/sessions\/[^/]+$/.test(r.url()) && r.request().method() === 'DELETE');
+    const ended = apiResponse(page, 'DELETE', /^\/api\/v1\/users\/me\/sessions\/[^/]+$/);
     await others.first().getByRole('button', { name: 'Log out', exact: true }).click();
     expect((await ended).status()).toBe(204);
     await expect(rows).toHaveCount(2);
@@ -44,7 +45,7 @@ test('ending one login, then every other login', async ({ page, request, browser
 
     await page.reload();
     await expect(rows).toHaveCount(2);
-    const endedAll = page.waitForResponse((r) => r.url().endsWith('/api/v1/users/me/sessions') && r.request().method() === 'DELETE');
+    const endedAll = apiResponse(page, 'DELETE', '/api/v1/users/me/sessions');
     await logins.getByRole('button', { name: 'Log out everywhere else' }).click();
     expect((await endedAll).status()).toBe(200);
     await expect(rows).toHaveCount(1);

@@ -1,4 +1,5 @@
 // /verify-email?token=… verifies on load and says how it went: the link from the e-mail works once.
+import { apiResponse } from './support/api.js';
 import { expect, test } from './support/fixtures.js';
 import { linkIn, newestMail } from './support/mail.js';
 import { apiToken, registerUser } from './support/users.js';
@@ -12,14 +13,14 @@ test('the verification link from the e-mail verifies the address, once', async (
   const link = linkIn(await newestMail(user.email, /confirm your e-mail address/i), '/verify-email');
   expect(link.origin).toBe(new URL(baseURL ?? '').origin);
 
-  const verified = page.waitForResponse((r) => r.url().endsWith('/api/v1/verify-email/'));
+  const verified = apiResponse(page, 'POST', '/api/v1/verify-email');
   await page.goto(link.href);
   expect((await verified).status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await expect(page.getByText(/verified/i).first()).toBeVisible();
 
   // Spent: the same link now fails, and the page says so.
-  const again = page.waitForResponse((r) => r.url().endsWith('/api/v1/verify-email/'));
+  const again = apiResponse(page, 'POST', '/api/v1/verify-email');
   await page.goto(link.href);
   expect((await again).status()).toBe(400);
   await expect(page.getByText(/invalid|expired|no longer/i).first()).toBeVisible();
