@@ -36,7 +36,8 @@ const Env = Type.Object({
   SMTP_PASSWORD: Type.Optional(Type.String()),
   SMTP_SECURE: Type.Boolean({ default: false }),
   EMAILS_FROM_EMAIL: Type.String({ minLength: 3, default: 'noreply@cnlearn.localhost' }),
-  FRONTEND_URL: Type.String({ pattern: '^https?://', default: 'http://localhost:5173' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+/*$' })),
+  FRONTEND_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   PASSWORD_RECOVERY_ENABLED: Type.Boolean({ default: true }),
   BACKEND_CORS_ORIGINS: Type.String({ default: '' }),
   TRUST_PROXY: Type.String({ default: 'false' }),
@@ -90,6 +91,9 @@ export interface Config {
   firstSuperuser?: { email: string; password: string };
   smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
   emailsFrom: string;
+  /** Where clients reach this service (its pages, the OpenAPI document's server): scheme, host and port. */
+  publicUrl: string;
+  /** Base of the links in e-mails: the pages, by default those this service serves (publicUrl). */
   frontendUrl: string;
   passwordRecoveryEnabled: boolean;
   corsOrigins: string[];
@@ -135,6 +139,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   });
   const env = input as Env;
   problems.push(...configProblems(env));
+  const publicUrl = (env.PUBLIC_URL ?? defaultPublicUrl(env.HOST, env.PORT)).replace(/\/+$/, '');
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new ConfigError(`Invalid configuration:\n  ${unique.join('\n  ')}`);
@@ -173,7 +178,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     }),
     emailsFrom: env.EMAILS_FROM_EMAIL,
-    frontendUrl: env.FRONTEND_URL.replace(/\/+$/, ''),
+    publicUrl,
+    frontendUrl: env.FRONTEND_URL?.replace(/\/+$/, '') ?? publicUrl,
     passwordRecoveryEnabled: env.PASSWORD_RECOVERY_ENABLED,
     corsOrigins: env.BACKEND_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim().replace(/\/+$/, ''))
@@ -204,4 +210,16 @@ function parseTrustProxy(value: string): boolean | number | string {
   if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   return trimmed;
+}
+
+/**
+ * http://HOST:PORT as a browser on this machine would type it: the wildcard addresses are listened on, not
+ * browsed to, so 0.0.0.0 becomes 127.0.0.1 and :: becomes localhost; other IPv6 literals get their brackets.
+ */
+function defaultPublicUrl(host: string, port: number): string {
+  let shown = host;
+  if (host === '0.0.0.0') shown = '127.0.0.1';
+  else if (host === '::' || host === '[::]') shown = 'localhost';
+  else if (host.includes(':') && !host.startsWith('[')) shown = `[${host}]`;
+  return `http://${shown}:${port}`;
 }

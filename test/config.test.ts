@@ -89,4 +89,25 @@ describe('loadConfig', () => {
     expect(loadConfig({}).rateLimit.enabled).toBe(true);
     expect(loadConfig({ RATE_LIMIT_ENABLED: 'false' }).rateLimit.enabled).toBe(false);
   });
+
+  it('PUBLIC_URL defaults to http://HOST:PORT as a browser here would type it; FRONTEND_URL defaults to it', () => {
+    const urls = (env: Record<string, string>) => {
+      const config = loadConfig(env);
+      return [config.publicUrl, config.frontendUrl];
+    };
+    expect(urls({})).toEqual(['http://127.0.0.1:8000', 'http://127.0.0.1:8000']);
+    expect(urls({ HOST: '0.0.0.0', PORT: '9000' })).toEqual(['http://127.0.0.1:9000', 'http://127.0.0.1:9000']);
+    expect(urls({ HOST: '::' })[0]).toBe('http://localhost:8000');
+    expect(urls({ HOST: '::1' })[0]).toBe('http://[::1]:8000');
+    expect(urls({ HOST: 'cnlearn.internal' })[0]).toBe('http://cnlearn.internal:8000');
+    expect(urls({ PUBLIC_URL: 'https://cnlearn.example.com/' })).toEqual(['https://cnlearn.example.com', 'https://cnlearn.example.com']);
+    expect(urls({ PUBLIC_URL: 'https://api.example.com', FRONTEND_URL: 'https://app.example.com/' })).toEqual([
+      'https://api.example.com',
+      'https://app.example.com',
+    ]);
+    // An origin only: the pages and the API live at its root.
+    for (const bad of ['cnlearn.example.com', 'ftp://x.example', 'https://x.example/app', 'https://x.example?a=1']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
+    }
+  });
 });

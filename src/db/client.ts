@@ -1,12 +1,7 @@
 // createDatabase(url): one Drizzle `Db` over either driver. A postgres:// URL gets a node-postgres pool; anything
-// else is a PGlite data directory (`memory://` for a throwaway in-memory one).
-import { PGlite } from '@electric-sql/pglite';
+// else is a PGlite data directory (`memory://` for a throwaway in-memory one). Each driver is imported when it is
+// used: loading the other one too (pg, or PGlite's WebAssembly) would only slow every start down.
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
 import * as schema from './schema.js';
 import { acquireDirectoryLock } from './lock.js';
 
@@ -49,6 +44,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
 }
 
 async function createPostgres(url: string, max: number): Promise<Database> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
   // A request must learn within 2 s that the database is gone: 1.5 s to connect, 1.5 s for any one query (ours
   // take milliseconds), so a stopped, unreachable or hung server gives a 503 rather than a request that hangs.
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 1_500, query_timeout: 1_500 });
@@ -69,6 +65,7 @@ async function createPostgres(url: string, max: number): Promise<Database> {
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
+          const { migrate: migratePg } = await import('drizzle-orm/node-postgres/migrator');
           await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
         } finally {
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
@@ -85,6 +82,7 @@ async function createPglite(location: string, loadDataDir?: Blob): Promise<Datab
   const inMemory = location === 'memory://' || location.startsWith('memory://');
   const release = inMemory ? undefined : await acquireDirectoryLock(location);
   try {
+    const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite')]);
     const client = await PGlite.create({ ...(!inMemory && { dataDir: location }), ...(loadDataDir && { loadDataDir }) });
     const db = drizzlePglite(client, { schema });
     return {
@@ -93,7 +91,10 @@ async function createPglite(location: string, loadDataDir?: Blob): Promise<Datab
       ping: async () => {
         await client.query('select 1');
       },
-      migrate: (migrationsFolder) => migratePglite(db, { migrationsFolder }),
+      migrate: async (migrationsFolder) => {
+        const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
+        await migratePglite(db, { migrationsFolder });
+      },
       dumpDataDir: () => client.dumpDataDir('none'),
       close: async () => {
         await client.close();

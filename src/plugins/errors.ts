@@ -1,10 +1,21 @@
 // One error handler, one error shape: `{ detail: "…" }`, validation failures as FastAPI's 422 list, no stack
 // traces in bodies. 5xx are logged with the request id and answered with a generic body.
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpError, isDatabaseUnavailable, RequestValidationError } from '../core/errors.js';
 import { toValidationIssues } from '../core/validation.js';
 import { findIllFormedString } from '../core/well-formed.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Answers a request no route matched before the JSON 404, when it returns a reply (plugins/pages.ts: a browser
+     * navigating to a page). It lives in the 404 handler, not in a catch-all route, so the router's own refusals
+     * (414 for an over-long path segment) stay what they are.
+     */
+    notFoundFallback: ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined;
+  }
+}
 
 /** Fastify's own client errors, with the messages we answer them with. */
 const CLIENT_ERRORS: Record<string, string> = {
@@ -26,7 +37,8 @@ export default fp(
       if (issue) throw new RequestValidationError([issue]);
     });
 
-    app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
+    app.decorate('notFoundFallback', undefined);
+    app.setNotFoundHandler(async (request, reply) => app.notFoundFallback?.(request, reply) ?? reply.code(404).send({ detail: 'Not Found' }));
 
     app.setErrorHandler<FastifyError>(async (error, request, reply) => {
       if (error instanceof HttpError) {

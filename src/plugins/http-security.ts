@@ -9,11 +9,13 @@ import fp from 'fastify-plugin';
 
 export default fp(
   async (app) => {
-    // The docs UI loads its scripts and styles from /docs itself: 'self' covers them. No upgrade-insecure-requests:
-    // the service is often reached over plain HTTP on a LAN address, where it would break /docs.
+    // Helmet's default policy, but styles from 'self' only: the pages need no inline style (the docs UI relaxes
+    // that for itself, in plugins/docs.ts). Scripts are 'self' only everywhere: the pages and the docs UI load
+    // theirs from this origin. No upgrade-insecure-requests: the service is often reached over plain HTTP on a LAN
+    // address, where it would break every page.
     await app.register(helmet, {
       global: true,
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, styleSrc: ["'self'"] } },
     });
     const origins = app.config.corsOrigins;
     if (origins.length > 0) {
@@ -21,7 +23,7 @@ export default fp(
         origin: origins,
         credentials: true,
         methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-cnlearn-client'],
         exposedHeaders: ['retry-after', 'x-request-id'],
         maxAge: 600,
       });

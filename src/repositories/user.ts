@@ -2,7 +2,7 @@
 // on create/update, authentication (with a rehash of legacy or weak hashes on success), and the side effects of
 // account changes (ended logins, voided links, the security history), written in the transaction of the change.
 import { randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users, type User } from '../db/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -11,7 +11,7 @@ import { canonicalEmail, sameEmail } from '../core/email.js';
 import { PasswordHasher } from '../core/password-hasher.js';
 import type { UserCreate, UserUpdate } from '../schemas/user.js';
 import { ActionTokenRepository } from './action-token.js';
-import { presentKeys, Repository } from './base.js';
+import { presentKeys, Repository, type Page } from './base.js';
 import { SecurityEventRepository } from './security-event.js';
 import { SessionRepository } from './session.js';
 
@@ -20,6 +20,23 @@ export function normalizeEmail(email: string): string {
   const trimmed = email.trim();
   const at = trimmed.lastIndexOf('@');
   return at < 0 ? trimmed : trimmed.slice(0, at) + trimmed.slice(at).toLowerCase();
+}
+
+/**
+ * A LIKE pattern matching `text` literally anywhere: its %, _ and \ (the escape character) are escaped, so a search
+ * for `a_b` does not also find `axb`.
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * Users whose address contains `q`, whatever its letter case; undefined (no filter) for an empty `q`. Compared with
+ * lower(email), as getByEmail does: stored addresses are ASCII, and the typed text is folded here (core/email.ts).
+ */
+function emailContains(q: string | undefined): SQL | undefined {
+  const folded = q === undefined ? '' : canonicalEmail(q);
+  return folded ? sql`lower(${users.email}) like ${containsPattern(folded)} escape '\\'` : undefined;
 }
 
 /** Refused: the change would leave no active superuser to administer the service. */
@@ -84,6 +101,16 @@ export class UserRepository extends Repository<typeof users, Create, Update> {
       if (newAddress) await events.record(row.id, 'email_changed', client);
       return row;
     });
+  }
+
+  /** A page of users in id order; `q` keeps those whose e-mail address contains it, ignoring letter case. */
+  override async getMulti({ skip = 0, limit = 100, q }: Page & { q?: string } = {}): Promise<User[]> {
+    return this.db.select().from(users).where(emailContains(q)).orderBy(asc(users.id)).offset(skip).limit(limit);
+  }
+
+  /** All users, or with `q` those getMulti({ q }) pages through. */
+  override async count(q?: string): Promise<number> {
+    return this.db.$count(users, emailContains(q));
   }
 
   /** Deletes the user; the last active superuser is refused (LastSuperuserError). */

@@ -5,7 +5,7 @@ import { sameEmail } from '../core/email.js';
 import { HttpError } from '../core/errors.js';
 import { ActionTokenRepository } from '../repositories/action-token.js';
 import { UserRepository } from '../repositories/user.js';
-import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { HttpError as HttpErrorBody, Message, ServiceBusy, ValidationError } from '../schemas/common.js';
 import { NewPassword, PasswordRecoveryParams } from '../schemas/password.js';
 import { assertPasswordPolicy } from '../core/password-policy.js';
 import type { TokenOwner } from '../repositories/action-token.js';
@@ -56,7 +56,7 @@ const passwordRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The token is spent by this call. The new password ends every login of the account (access and refresh ' +
           'tokens) and voids any other pending recovery link. Unknown, expired or spent tokens: 400 `Invalid token`.',
         body: NewPassword,
-        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
+        response: { 200: Message, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: ServiceBusy },
       },
       onRequest: app.rateLimit('reset'),
     },

@@ -8,7 +8,7 @@ import { NOT_ENOUGH_PRIVILEGES } from '../plugins/auth.js';
 import { LastSuperuserError, UserRepository } from '../repositories/user.js';
 import { clientInfo } from '../core/client-info.js';
 import { guardKey } from '../services/login-guard.js';
-import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { HttpError as HttpErrorBody, Message, ServiceBusy, ValidationError } from '../schemas/common.js';
 import { User, UserCreate, UserIdParams, UsersPublic, UsersQuery, UserUpdate } from '../schemas/user.js';
 import { EMAIL_TAKEN, SUPERUSER_SELF_DELETE, USER_DELETED } from './users-me.js';
 import { assertPasswordPolicy } from '../core/password-policy.js';
@@ -43,13 +43,15 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: 'List users',
-        description: 'A page of users in id order, and the number of all users.',
+        description:
+          'A page of users in id order, and how many there are in all. `q` keeps the users whose e-mail address ' +
+          'contains it (letter case ignored; % and _ are plain characters), and `count` counts those.',
         querystring: UsersQuery,
         response: { 200: UsersPublic, ...GUARD_ERRORS, 422: ValidationError },
       },
     },
     async function readUsers(request) {
-      const [data, count] = await Promise.all([users.getMulti(request.query), users.count()]);
+      const [data, count] = await Promise.all([users.getMulti(request.query), users.count(request.query.q)]);
       return { data, count };
     },
   );
@@ -63,7 +65,7 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a user',
         description: 'The account counts as verified: a superuser vouches for the address.',
         body: UserCreate,
-        response: { 200: User, ...GUARD_ERRORS, 422: ValidationError },
+        response: { 200: User, ...GUARD_ERRORS, 422: ValidationError, 503: ServiceBusy },
       },
     },
     async function createUser(request) {
@@ -115,7 +117,7 @@ const usersAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'rights ends every login of that user. The last active superuser cannot be demoted or deactivated (400).',
         params: UserIdParams,
         body: UserUpdate,
-        response: { 200: User, ...GUARD_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError },
+        response: { 200: User, ...GUARD_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError, 503: ServiceBusy },
       },
     },
     async function updateUser(request) {

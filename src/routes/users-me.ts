@@ -8,7 +8,7 @@ import { HttpError, isUniqueViolation, RequestValidationError } from '../core/er
 import { normalizePassword } from '../core/security.js';
 import { BEARER_SECURITY } from '../plugins/docs.js';
 import { UserRepository } from '../repositories/user.js';
-import { HttpError as HttpErrorBody, Message, ValidationError } from '../schemas/common.js';
+import { HttpError as HttpErrorBody, Message, ServiceBusy, ValidationError } from '../schemas/common.js';
 import { UpdatePassword, User, UserUpdateMe } from '../schemas/user.js';
 import { assertPasswordPolicy } from '../core/password-policy.js';
 import { SecurityEventRepository } from '../repositories/security-event.js';
@@ -68,7 +68,7 @@ const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'is announced to the old address, and ends every other login of the account. The same address in another ' +
           'letter case is not a change.',
         body: UserUpdateMe,
-        response: { 200: User, ...AUTH_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
+        response: { 200: User, ...AUTH_ERRORS, 404: HttpErrorBody, 409: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: ServiceBusy },
       },
     },
     async function updateUserMe(request, reply) {
@@ -109,7 +109,7 @@ const usersMeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Ends every login of the user, this one included: log in again with the new password. A notice goes ' +
           'to the account’s address.',
         body: UpdatePassword,
-        response: { 200: Message, ...AUTH_ERRORS, 404: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody },
+        response: { 200: Message, ...AUTH_ERRORS, 404: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: ServiceBusy },
       },
     },
     async function updatePasswordMe(request, reply) {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HttpError, isUniqueViolation } from '../core/errors.js';
 import { assertPasswordPolicy } from '../core/password-policy.js';
 import { UserRepository } from '../repositories/user.js';
-import { HttpError as HttpErrorBody, ValidationError } from '../schemas/common.js';
+import { HttpError as HttpErrorBody, ServiceBusy, ValidationError } from '../schemas/common.js';
 import { User, UserRegister } from '../schemas/user.js';
 
 const EMAIL_IN_USE = 'This email is already in use.';
@@ -22,7 +22,7 @@ const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Creates an active, non-superuser account. Only `email`, `password` and `full_name` are read. ' +
           'E-mail addresses are unique whatever their letter case.',
         body: UserRegister,
-        response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: HttpErrorBody },
+        response: { 200: User, 400: HttpErrorBody, 422: ValidationError, 429: HttpErrorBody, 503: ServiceBusy },
       },
       onRequest: [app.hasher.admission, app.rateLimit('register')],
     },

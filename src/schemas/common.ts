@@ -17,14 +17,23 @@ export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
 export const HttpError = Type.Object({ detail: Type.String() }, { title: 'HTTPError' });
 
+/** The 503 of routes that hash or check a password: the hashing queue can be full, besides the database being down. */
+export const ServiceBusy = Type.Object(HttpError.properties, {
+  title: 'HTTPError',
+  description: 'Service busy (too many password hashes queued), or database unavailable: retry after Retry-After seconds',
+});
+
 export const ValidationError = Type.Object(
   {
     detail: Type.Array(
-      Type.Object({
-        loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
-        msg: Type.String(),
-        type: Type.String(),
-      }),
+      Type.Object(
+        {
+          loc: Type.Array(Type.Union([Type.String(), Type.Integer()])),
+          msg: Type.String(),
+          type: Type.String(),
+        },
+        { title: 'ValidationError' },
+      ),
     ),
   },
   { title: 'HTTPValidationError' },

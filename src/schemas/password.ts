@@ -9,8 +9,13 @@ const LinkToken = Type.String({ minLength: 1, maxLength: 2048, description: 'The
 export const PasswordRecoveryParams = Type.Object({ email: Email });
 export type PasswordRecoveryParams = Static<typeof PasswordRecoveryParams>;
 
-export const NewPassword = Type.Object({ token: LinkToken, new_password: Password }, { title: 'NewPassword' });
+const TOKEN_EXAMPLE = 'oF3n1rX0bQk6Jc9dYw2ZtV5sUe8aHm4LgPiRyNq7TkA';
+
+export const NewPassword = Type.Object(
+  { token: LinkToken, new_password: Password },
+  { title: 'NewPassword', examples: [{ token: TOKEN_EXAMPLE, new_password: 'lanterns over the west lake' }] },
+);
 export type NewPassword = Static<typeof NewPassword>;
 
-export const VerifyEmail = Type.Object({ token: LinkToken }, { title: 'VerifyEmail' });
+export const VerifyEmail = Type.Object({ token: LinkToken }, { title: 'VerifyEmail', examples: [{ token: TOKEN_EXAMPLE }] });
 export type VerifyEmail = Static<typeof VerifyEmail>;

@@ -23,7 +23,7 @@ export const UserRegister = Type.Object(
     password: Password,
     full_name: Type.Optional(FullName),
   },
-  { title: 'UserRegister' },
+  { title: 'UserRegister', examples: [{ email: 'mei.lin@example.com', password: 'plum blossoms in the rain', full_name: 'Mei Lin' }] },
 );
 export type UserRegister = Static<typeof UserRegister>;
 
@@ -35,11 +35,17 @@ export const UserCreate = Type.Object(
     is_active: Type.Optional(Type.Boolean()),
     is_superuser: Type.Optional(Type.Boolean()),
   },
-  { title: 'UserCreate' },
+  {
+    title: 'UserCreate',
+    examples: [{ email: 'wang.fang@example.com', password: 'tea leaves and river stones', full_name: 'Wang Fang', is_active: true, is_superuser: false }],
+  },
 );
 export type UserCreate = Static<typeof UserCreate>;
 
-export const UserUpdate = Type.Partial(UserCreate, { title: 'UserUpdate' });
+export const UserUpdate = Type.Partial(Type.Object(UserCreate.properties), {
+  title: 'UserUpdate',
+  examples: [{ full_name: 'Wang Fang', is_active: false }],
+});
 export type UserUpdate = Static<typeof UserUpdate>;
 
 /** PATCH /users/me: the only fields a user may change on their own account; anything else is refused (422). */
@@ -51,7 +57,11 @@ export const UserUpdateMe = Type.Object(
       Type.String({ maxLength: PASSWORD_MAX_LENGTH, description: 'Required when `email` changes: a stolen token alone cannot move the account.' }),
     ),
   },
-  { title: 'UserUpdateMe', additionalProperties: false },
+  {
+    title: 'UserUpdateMe',
+    additionalProperties: false,
+    examples: [{ email: 'mei.lin@example.org', current_password: 'plum blossoms in the rain' }],
+  },
 );
 export type UserUpdateMe = Static<typeof UserUpdateMe>;
 
@@ -60,14 +70,14 @@ export const UpdatePassword = Type.Object(
     current_password: Type.String({ maxLength: PASSWORD_MAX_LENGTH }),
     new_password: Password,
   },
-  { title: 'UpdatePassword' },
+  { title: 'UpdatePassword', examples: [{ current_password: 'plum blossoms in the rain', new_password: 'lanterns over the west lake' }] },
 );
 export type UpdatePassword = Static<typeof UpdatePassword>;
 
 export const UsersPublic = Type.Object(
   {
     data: Type.Array(User),
-    count: Type.Integer({ minimum: 0, description: 'All users, whatever the page.' }),
+    count: Type.Integer({ minimum: 0, description: 'All users (those matching `q`, when given), whatever the page.' }),
   },
   { title: 'UsersPublic' },
 );
@@ -77,6 +87,9 @@ export type UsersPublic = Static<typeof UsersPublic>;
 export const UsersQuery = Type.Object({
   skip: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  q: Type.Optional(
+    Type.String({ maxLength: 254, description: 'Only users whose e-mail address contains this text, ignoring letter case.' }),
+  ),
 });
 export type UsersQuery = Static<typeof UsersQuery>;
 

@@ -1,7 +1,7 @@
 // Outgoing e-mail: nodemailer over SMTP when SMTP_HOST is set; otherwise (development) the message, and so the
-// link in it, is written to the log.
+// link in it, is written to the log. nodemailer is loaded with the first e-mail: most starts never need it.
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 
 export interface MailMessage {
@@ -25,20 +25,24 @@ export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
       close: () => {},
     };
   }
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    ...(smtp.user !== undefined && { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
+  let transport: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        ...(smtp.user !== undefined && { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    ));
   return {
     kind: 'smtp',
     send: async ({ to, subject, text }) => {
-      await transport.sendMail({ from: config.emailsFrom, to, subject, text });
+      await (await connect()).sendMail({ from: config.emailsFrom, to, subject, text });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((open) => open.close()),
   };
 }

@@ -1,7 +1,9 @@
 // The building blocks of rate limiting: counters from rate-limiter-flexible, in this process's memory or in Redis
 // (shared by every instance), and the 429 they turn into. Used by plugins/rate-limit.ts and the login guard.
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpError } from '../core/errors.js';
 
@@ -27,7 +29,9 @@ interface Logger {
  * limiters fall back to their in-memory insurance, so no request waits for Redis or ends in a 500.
  */
 export function createRedisClient(url: string, log: Logger): Redis {
-  const client = new Redis(url, {
+  // Loaded here, synchronously (ioredis is CommonJS), and only with REDIS_URL: it would slow every other start down.
+  const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof IORedis;
+  const client = new RedisClient(url, {
     connectionName: 'cnlearn-rate-limit',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

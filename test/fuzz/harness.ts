@@ -14,8 +14,8 @@ import type { MailMessage } from '../../src/services/mailer.js';
 import { buildTestApp } from '../helpers/app.js';
 import { randomEmail, randomPassword } from '../helpers/users.js';
 import { encodePayload, resolveMarkers, type Markers } from './encode.js';
-import { checkResponse, describeExchange, type Exchange } from './invariants.js';
-import { MARK } from './route-table.js';
+import { checkResponse, describeExchange, undocumentedStatus, type Exchange, type SentRequest } from './invariants.js';
+import { MARK, type RouteSpec } from './route-table.js';
 import type { FuzzCase } from './cases.js';
 
 interface Principal {
@@ -158,9 +158,25 @@ export class Fuzzer {
     const after = await this.writes();
     const dbWrites = after.n === before.n ? undefined : `${after.n - before.n} row(s), the last ${after.last}`;
     const exchange: Exchange = { route: fuzzCase.route, request, response, dbWrites };
-    const problems = checkResponse(exchange);
+    const problems = [...checkResponse(exchange), ...undocumentedStatus(exchange, this.documented(fuzzCase.route, request))];
     if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${describeExchange(exchange)}`);
     if (response.statusCode < 300) await this.afterSuccess(fuzzCase, exchange, markers);
+  }
+
+  /**
+   * The statuses the OpenAPI document lists for the operations the request may have reached (its method, or a
+   * fuzzed one, on any path template its path fits: `/users/{user_id}` fits `/users/me` too); undefined when it
+   * reached none (the document leaves out docs and pages; an unknown method or path is the 404 handler's).
+   */
+  private documented(route: RouteSpec, request: SentRequest): string[] | undefined {
+    if (route.asset || route.path === '/{rest}' || route.path === '/openapi.json') return undefined;
+    const paths = (this.app.swagger() as unknown as { paths: Record<string, Record<string, { responses: object }>> }).paths;
+    const method = request.method === 'HEAD' ? 'get' : request.method.toLowerCase();
+    const path = request.url.split('?', 1)[0]!.replace(/(?<=.)\/+$/, '');
+    const reached = Object.entries(paths)
+      .filter(([template, operations]) => operations[method] && new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`).test(path))
+      .flatMap(([, operations]) => Object.keys(operations[method]!.responses));
+    return reached.length > 0 ? reached : undefined;
   }
 
   private async afterSuccess(fuzzCase: FuzzCase, { request, response }: Exchange, markers: Markers): Promise<void> {

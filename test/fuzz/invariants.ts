@@ -79,6 +79,17 @@ export function checkResponse({ route, request, response, dbWrites }: Exchange):
   return problems;
 }
 
+/**
+ * The answer's status is one the OpenAPI document lists for the route, so generated clients know every answer.
+ * The router's own refusals (an unknown path, a malformed or over-long URL) come before any route and are not.
+ */
+export function undocumentedStatus({ response }: Exchange, documented: string[] | undefined): string[] {
+  if (!documented) return [];
+  const status = String(response.statusCode);
+  const byRouter = status === '414' || ((status === '404' || status === '400') && /^\{"detail":"(Not Found|Malformed URL)"\}$/.test(response.body));
+  return documented.includes(status) || byRouter ? [] : [`status ${status}, which the OpenAPI document does not list for this route`];
+}
+
 function showPayload(payload: string | Buffer | undefined): string {
   if (payload === undefined) return '(none)';
   if (typeof payload === 'string') return `${preview(payload, 1000)} (${payload.length} chars)`;

@@ -42,10 +42,11 @@ describe('service routes', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
+    const component = (schema: { $ref: string }) => document.components.schemas[schema.$ref.replace('#/components/schemas/', '')];
     const register = document.paths['/api/v1/users/register'].post;
-    expect(register.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    expect(component(register.requestBody.content['application/json'].schema).required).toEqual(['email', 'password']);
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['200', '400', '422']));
-    const user = register.responses['200'].content['application/json'].schema;
+    const user = component(register.responses['200'].content['application/json'].schema);
     expect(Object.keys(user.properties).sort()).toEqual(['email', 'full_name', 'id', 'is_active', 'is_superuser']);
     expect(document.paths['/health'].get.responses['200']).toBeDefined();
     expect(document.components.securitySchemes.OAuth2PasswordBearer.flows.password.tokenUrl).toBe('/api/v1/login/access-token');

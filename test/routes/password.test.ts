@@ -39,7 +39,7 @@ async function recoveryToken(email: string): Promise<string> {
 }
 
 describe('POST /api/v1/password-recovery/{email}', () => {
-  it('mails a link to FRONTEND_URL/reset-password that sets a new password', async () => {
+  it('mails a link to FRONTEND_URL (by default PUBLIC_URL, the service itself)/reset-password that sets a new password', async () => {
     const { email, password } = await createUser(app);
     const response = await recover(email.toUpperCase());
     expect(response.statusCode).toBe(200);
@@ -47,7 +47,7 @@ describe('POST /api/v1/password-recovery/{email}', () => {
     const mail = await smtp.waitForMail(email);
     expect(mail.subject).toBe('CNLearn: reset your password');
     expect(mail.text).toContain('within 60 minutes');
-    expect(mail.text).toMatch(/http:\/\/localhost:5173\/reset-password\?token=[\w-]{43}\n/);
+    expect(mail.text).toMatch(/http:\/\/127\.0\.0\.1:8000\/reset-password\?token=[\w-]{43}\n/);
 
     expect((await reset(linkToken(mail, 'reset-password'), 'a brand new password')).json()).toEqual(UPDATED);
     expect((await login(app, email, 'a brand new password')).statusCode).toBe(200);

@@ -36,7 +36,7 @@ async function verificationToken(email: string, headers: Record<string, string>)
 }
 
 describe('POST /api/v1/users/me/verify-email', () => {
-  it('mails a link to FRONTEND_URL/verify-email that marks the address verified', async () => {
+  it('mails a link to FRONTEND_URL (by default PUBLIC_URL, the service itself)/verify-email that marks the address verified', async () => {
     const { email, user, headers } = await normalUserTokenHeaders(app);
     expect(await isVerified(user.id)).toBe(false);
     const response = await requestLink(headers);
@@ -44,7 +44,7 @@ describe('POST /api/v1/users/me/verify-email', () => {
     expect(response.json()).toEqual(SENT);
     const mail = await smtp.waitForMail(email);
     expect(mail.subject).toBe('CNLearn: confirm your e-mail address');
-    expect(mail.text).toMatch(/http:\/\/localhost:5173\/verify-email\?token=[\w-]{43}\n/);
+    expect(mail.text).toMatch(/http:\/\/127\.0\.0\.1:8000\/verify-email\?token=[\w-]{43}\n/);
 
     const verified = await verify(linkToken(mail, 'verify-email'));
     expect(verified.statusCode).toBe(200);
