@@ -129,7 +129,8 @@ describe('normalizeEmail', () => {
   it('trims and lower-cases the domain only, after the last @', () => {
     expect(normalizeEmail('  Jane.Doe@Example.COM \n')).toBe('Jane.Doe@example.com');
     expect(normalizeEmail('"A@B"@Example.Org')).toBe('"A@B"@example.org');
-    expect(normalizeEmail(' NoAt ')).toBe('NoAt');
+    expect(normalizeEmail(' NOAT ')).toBe('NOAT');
+    expect(normalizeEmail('@Example.COM')).toBe('@example.com');
   });
 });
 
@@ -246,6 +247,11 @@ describe('UserRepository account changes', () => {
     await expect(repo.remove(last.id)).rejects.toBeInstanceOf(LastSuperuserError);
     expect(await repo.get(last.id)).toMatchObject({ is_superuser: true, is_active: true, credential_version: last.credential_version });
     expect(await liveIds(last.id)).toHaveLength(2);
+    // Changes that take no rights away are no demotion: a new password, a new name.
+    const renamed = await repo.update(last, { full_name: 'Still Admin' });
+    expect(renamed?.credential_version).toBe(last.credential_version);
+    expect(await liveIds(last.id)).toHaveLength(2);
+    expect((await repo.update(renamed!, { password: 'second-password' }))?.is_superuser).toBe(true);
     // Others go as usual.
     expect((await repo.update(inactive, { is_superuser: false }))?.is_superuser).toBe(false);
     expect((await repo.update(plain, { is_active: false }))?.is_active).toBe(false);

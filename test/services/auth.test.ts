@@ -1,10 +1,11 @@
 // AuthService on its own: the token pair of a login, its refresh, bearer-token verification, and the length limit
 // that refuses oversized tokens before any work is spent on them.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { refreshTokens, users } from '../../src/db/schema.js';
+import { refreshTokens, securityEvents, users } from '../../src/db/schema.js';
 import { decodeAccessToken, hashToken } from '../../src/core/tokens.js';
 import { AuthService } from '../../src/services/auth.js';
 import { testConfig } from '../helpers/app.js';
@@ -95,6 +96,11 @@ describe('AuthService', () => {
     const { sessionId } = (await auth.verify(pair.access_token))!;
     await auth.logout(user.id, sessionId, CLIENT);
     expect(await auth.verify(pair.access_token)).toBeUndefined();
+    const events = await database.db.select().from(securityEvents).where(eq(securityEvents.user_id, user.id)).orderBy(securityEvents.id);
+    expect(events.map(({ type, ip, user_agent }) => ({ type, ip, user_agent }))).toEqual([
+      { type: 'login', ...CLIENT },
+      { type: 'logout', ...CLIENT },
+    ]);
   });
 
   it('verify takes a valid token up to 2048 characters long, and none longer', async () => {

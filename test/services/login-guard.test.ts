@@ -5,7 +5,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/core/errors.js';
-import { accountKey, guardKey, createLoginGuard, FAILURE_MEMORY_SECONDS, lockoutSeconds } from '../../src/services/login-guard.js';
+import { accountKey, guardKey, createLoginGuard, FAILURE_MEMORY_SECONDS, lockoutSeconds, noLoginGuard } from '../../src/services/login-guard.js';
 import type { LoginGuardSettings } from '../../src/services/login-guard.js';
 import { createRedisClient, firstConnection, limiterFactory } from '../../src/services/rate-limits.js';
 import { randomEmail } from '../helpers/users.js';
@@ -67,6 +67,14 @@ describe('limiterFactory', () => {
   });
 });
 
+describe('noLoginGuard (RATE_LIMIT_ENABLED=false)', () => {
+  it('lets everything through and never locks', async () => {
+    for (let i = 0; i < 200; i += 1) expect(await noLoginGuard.failed('user:1')).toEqual({ locked: false });
+    await expect(noLoginGuard.check('user:1')).resolves.toBeUndefined();
+    await expect(noLoginGuard.succeeded('user:1')).resolves.toBeUndefined();
+  });
+});
+
 describe('guardKey and accountKey', () => {
   it('keys an existing account by its id, whatever spelling of its address was typed', () => {
     expect(guardKey({ id: 7 }, 'İris@example.com')).toBe('user:7');
@@ -124,6 +132,31 @@ describe.each(['memory', 'redis'] as const)('login guard (%s)', (store) => {
     if (store === 'redis') expect(await redis.pttl(`${PREFIX}:login-locked:${accountKey(email)}`)).toBe(-1); // no expiry
     await guard.succeeded(email);
     expect(await refusal(guard.check(email))).toBeUndefined();
+  });
+
+  it('failed() says locked exactly once: on the failure that reaches maxFailures', async () => {
+    const guard = guardOn(store, { freeFailures: 3, maxLockoutSeconds: 900, maxFailures: 3 });
+    const key = guardKey(undefined, randomEmail());
+    const locked = [];
+    for (let i = 0; i < 5; i += 1) locked.push((await guard.failed(key)).locked);
+    expect(locked).toEqual([false, false, true, false, false]);
+  });
+
+  it('the hard lock alone refuses, even once the failure count is gone', async () => {
+    const guard = guardOn(store, { freeFailures: 3, maxLockoutSeconds: 900, maxFailures: 3 });
+    const key = guardKey(undefined, randomEmail());
+    for (let i = 0; i < 3; i += 1) await guard.failed(key);
+    const failures = limiterFactory(store === 'redis' ? redis : undefined)({ keyPrefix: `${PREFIX}:login-failures`, points: 3, duration: FAILURE_MEMORY_SECONDS });
+    await failures.delete(accountKey(key)); // the memory store's twin is another instance: only Redis shares it
+    if (store === 'redis') expect((await refusal(guard.check(key)))?.headers['retry-after']).toBe('900');
+  });
+
+  it('a block after the free failures lasts the period its failure earned (Retry-After)', async () => {
+    const guard = guardOn(store, { freeFailures: 1, maxLockoutSeconds: 900, maxFailures: 100 });
+    const key = guardKey(undefined, randomEmail());
+    await guard.failed(key);
+    await guard.check(key); // takes the gate for 2^1 s
+    expect((await refusal(guard.check(key)))?.headers['retry-after']).toBe('2');
   });
 
   it('remembers failures across time (not only within one tick)', async () => {
