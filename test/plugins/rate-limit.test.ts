@@ -214,14 +214,15 @@ describe('login brute-force protection (memory)', () => {
 
 describe('RATE_LIMIT_ENABLED=false', () => {
   it('answers no 429 at all and opens no Redis connection', async () => {
-    const off = { RATE_LIMIT_ENABLED: 'false', REDIS_URL: REDIS_URL, LOGIN_FREE_FAILURES: '1' };
+    // A database index of its own: other files' limiters (same connection name) use database 0.
+    const off = { RATE_LIMIT_ENABLED: 'false', REDIS_URL: `${REDIS_URL}/13`, LOGIN_FREE_FAILURES: '1' };
     const app = await buildTestApp({ ...SMALL_LIMITS, ...off });
     try {
       for (const name of NAMES) expect(await statuses(5, () => call(app, name, '127.0.0.1'))).not.toContain(429);
       const { email, password } = await createUser(app);
       await statuses(5, () => login(app, email, 'wrong password'));
       expect((await login(app, email, password)).statusCode).toBe(200);
-      expect(await rateLimitConnections()).toBe(0);
+      expect(await rateLimitConnections(13)).toBe(0);
     } finally {
       await app.close();
     }
@@ -231,10 +232,11 @@ describe('RATE_LIMIT_ENABLED=false', () => {
 const admin = new Redis(REDIS_URL, { connectionName: 'cnlearn-rate-limit-admin' });
 afterAll(async () => admin.quit());
 
-/** Connections the app's limiters hold to Redis (the plugin names them). */
-async function rateLimitConnections(): Promise<number> {
+/** Connections the app's limiters hold to Redis (the plugin names them), to any database or to `db` only. */
+async function rateLimitConnections(db?: number): Promise<number> {
   const list = (await admin.call('CLIENT', 'LIST')) as string;
-  return list.split('\n').filter((line) => line.includes(' name=cnlearn-rate-limit ')).length;
+  const ours = (line: string) => line.includes(' name=cnlearn-rate-limit ') && (db === undefined || line.includes(` db=${db} `));
+  return list.split('\n').filter(ours).length;
 }
 
 describe('Redis store', () => {

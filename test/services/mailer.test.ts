@@ -77,14 +77,19 @@ describe('createMailer with SMTP_HOST', () => {
     expect(smtp.logins.slice(before)).toEqual([]);
   });
 
-  it('closes its transport when closed', () => {
+  it('opens its transport on the first mail, and closes it when closed', async () => {
     const createTransport = vi.spyOn(nodemailer, 'createTransport');
     try {
+      const idle = createMailer(testConfig(smtp.env), capturingLogger().log);
+      idle.close();
+      expect(createTransport).not.toHaveBeenCalled(); // nothing sent, nothing opened
       const mailer = createMailer(testConfig(smtp.env), capturingLogger().log);
+      await mailer.send({ to: randomEmail(), subject: 's', text: 't' });
+      expect(createTransport).toHaveBeenCalledTimes(1);
       const transport = createTransport.mock.results[0]!.value as ReturnType<typeof nodemailer.createTransport>;
       const close = vi.spyOn(transport, 'close');
       mailer.close();
-      expect(close).toHaveBeenCalledTimes(1);
+      await vi.waitFor(() => expect(close).toHaveBeenCalledTimes(1));
     } finally {
       createTransport.mockRestore();
     }
